@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { Builtins, Cli, type Command } from 'clipanion';
+import { CheckCommand } from './commands/check.js';
+import { InitCommand } from './commands/init.js';
+import { EXIT } from './errors.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function createCli(): Cli {
+  const cli = new Cli({ binaryLabel: 'artifacts', binaryName: 'artifacts', binaryVersion: version, enableCapture: false });
+  cli.register(InitCommand);
+  cli.register(CheckCommand);
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  return cli;
+}
+
+/** Runs the CLI and returns its exit code: 0 clean, 1 findings, 2 usage or configuration error. */
+export async function main(argv: string[]): Promise<number> {
+  const cli = createCli();
+  const context = { ...Cli.defaultContext, colorDepth: process.stdout.isTTY ? Cli.defaultContext.colorDepth : 1 };
+  let command: Command;
+  try {
+    command = cli.process(argv, context);
+  } catch (error) {
+    // An unknown command or option: clipanion's message and usage, on stderr, exit 2.
+    context.stderr.write(cli.error(error, { colored: false }));
+    return EXIT.usage;
+  }
+  return cli.run(command, context);
+}

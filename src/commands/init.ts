@@ -1,0 +1,45 @@
+import { Option } from 'clipanion';
+import { BaseCommand } from './base.js';
+
+export class InitCommand extends BaseCommand {
+  static override paths = [['init']];
+  static override usage = BaseCommand.Usage({
+    description: 'install the policy: write artifacts.policy.yaml, compile it into .gitignore, check it with git',
+    details: `
+      Writes \`artifacts.policy.yaml\` from a preset (kept if it exists, unless \`--force\`), writes or refreshes the
+      managed block in the root \`.gitignore\` (lines outside the block are never touched), then runs \`artifacts check\`
+      and prints its findings with their fixes. Files already tracked that the policy ignores are listed with the
+      exact \`git rm --cached\` command: init never untracks anything itself. Running it again changes no byte.
+
+      Exits 0 when everything is installed, even if the check found pre-existing problems; 2 on a usage or
+      configuration error (a malformed policy is reported with its file, line, column and key).
+    `,
+    examples: [
+      ['Install the default policy (runs/{framework}/{run_id})', '$0 init'],
+      ['Show what would be written, changing nothing', '$0 init --dry-run'],
+      ['Replace the policy with a preset', '$0 init --preset runs --force'],
+      ['Machine-readable summary', '$0 init --json'],
+    ],
+  });
+
+  preset = Option.String('--preset', { description: 'preset from policies/ to write when there is no policy (default: runs)' });
+  force = Option.Boolean('--force', false, { description: 'replace an existing artifacts.policy.yaml with the preset' });
+  dryRun = Option.Boolean('--dry-run', false, { description: 'report what would change and write nothing' });
+  json = Option.Boolean('--json', false, { description: 'print the summary as JSON' });
+
+  protected async run(): Promise<number> {
+    const [{ openRepo }, { runInit }, { renderInit }] = await Promise.all([
+      import('../git/repo.js'),
+      import('../core/init.js'),
+      import('../render.js'),
+    ]);
+    const repo = await openRepo(process.cwd());
+    const result = await runInit(repo, {
+      ...(this.preset === undefined ? {} : { preset: this.preset }),
+      force: this.force,
+      dryRun: this.dryRun,
+    });
+    this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderInit(result));
+    return 0;
+  }
+}

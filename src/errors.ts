@@ -1,0 +1,45 @@
+// The three failure channels (as clipanion and knip have them):
+// - UserError (and clipanion's UsageError): the user's mistake or environment; printed without a stack, exit 2;
+// - findings: not an error at all, a command returns exit code 1;
+// - anything else is our bug: printed with its stack, exit 70 (EX_SOFTWARE), so it never looks like a finding.
+
+/** A mistake in the command line, the policy, the repository or the environment. Exit 2, no stack. */
+export class UserError extends Error {
+  override readonly name: string = 'UserError';
+}
+
+/** Where in a file a configuration error sits; every policy error carries one. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** The key path inside the document, e.g. `roots[0].track[2]`. */
+  key: string;
+}
+
+/** A malformed policy or managed block: names file, line, column and key. */
+export class ConfigError extends UserError {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly location: SourceLocation,
+    readonly problem: string,
+  ) {
+    const where = `${location.file}:${location.line}:${location.column}`;
+    super(`${where}: ${location.key ? `${location.key}: ` : ''}${problem}`);
+  }
+}
+
+/** git exited with an unexpected status; carries git's own words. */
+export class GitError extends UserError {
+  override readonly name = 'GitError';
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
+    const said = stderr.trim() || `exit code ${exitCode}`;
+    super(`git ${args.filter((a) => !a.startsWith('-c')).slice(0, 3).join(' ')} failed: ${said}`);
+  }
+}
+
+export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 70 } as const;

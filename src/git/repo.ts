@@ -1,0 +1,107 @@
+// Typed git queries, all through the one boundary in git.ts. Every listing is read with -z.
+import { GitError, UserError } from '../errors.js';
+import { messages } from '../messages.js';
+import { git, joinNul, splitNul } from './git.js';
+
+export interface Repo {
+  /** Absolute path of the work tree's top level; every path we handle is relative to it, with '/'. */
+  root: string;
+  /** `core.ignoreCase`: git then matches ignore patterns without regard to ASCII case, and so must we. */
+  ignoreCase: boolean;
+}
+
+export async function openRepo(cwd: string): Promise<Repo> {
+  let root: string;
+  try {
+    root = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.toString('utf8').replace(/\n$/, '');
+  } catch (error) {
+    if (error instanceof GitError) {
+      if (/must be run in a work tree/.test(error.stderr)) throw new UserError(messages.bareRepository(cwd));
+      if (/not a git repository/i.test(error.stderr)) throw new UserError(messages.notARepository(cwd));
+    }
+    throw error;
+  }
+  const ignoreCase = await configBool(root, 'core.ignorecase');
+  return { root, ignoreCase: ignoreCase ?? false };
+}
+
+export async function configBool(cwd: string, key: string): Promise<boolean | undefined> {
+  // Exit 1 means "not set": an answer, not a failure.
+  const { stdout, exitCode } = await git(['config', '--type=bool', '--get', key], { cwd, okExitCodes: [1] });
+  if (exitCode === 1) return undefined;
+  return stdout.toString('utf8').trim() === 'true';
+}
+
+export interface IndexEntry {
+  path: string;
+  /** '100644', '100755', '120000' (symlink) or '160000' (gitlink: a submodule). */
+  mode: string;
+}
+
+/** Every path in the index (once, even when unmerged), with its mode. */
+export async function listIndex(repo: Repo, pathspecs: readonly string[] = []): Promise<IndexEntry[]> {
+  const { stdout } = await git(['ls-files', '-z', '--stage', '--', ...pathspecs], { cwd: repo.root });
+  const entries: IndexEntry[] = [];
+  let previous = '';
+  for (const record of splitNul(stdout)) {
+    // "<mode> <object> <stage>\t<path>"
+    const tab = record.indexOf('\t');
+    const path = record.slice(tab + 1);
+    if (path === previous) continue; // the stages 1-3 of an unmerged path
+    previous = path;
+    entries.push({ path, mode: record.slice(0, record.indexOf(' ')) });
+  }
+  return entries;
+}
+
+/** Untracked paths that git does not ignore: what `git add -A` would add. Nested repositories end with '/'. */
+export async function listUntracked(repo: Repo, pathspecs: readonly string[] = []): Promise<string[]> {
+  const { stdout } = await git(['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], {
+    cwd: repo.root,
+  });
+  return splitNul(stdout);
+}
+
+/**
+ * Untracked paths that git ignores. `--directory` makes git report a wholly ignored folder as one entry
+ * ending in '/' instead of walking into it: this is what keeps the cost independent of workspace sizes.
+ */
+export async function listIgnoredUntracked(repo: Repo, pathspecs: readonly string[]): Promise<string[]> {
+  const args = ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs];
+  return splitNul((await git(args, { cwd: repo.root })).stdout);
+}
+
+/** Paths in the index that the ignore rules match: still committed, but new files like them would be hidden. */
+export async function listIgnoredTracked(repo: Repo, pathspecs: readonly string[]): Promise<string[]> {
+  const args = ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard', '--', ...pathspecs];
+  return [...new Set(splitNul((await git(args, { cwd: repo.root })).stdout))];
+}
+
+export interface IgnoreRule {
+  /** The file holding the rule, as git names it (`.gitignore`, `runs/x/.gitignore`, an excludes file). */
+  file: string;
+  line: number;
+  /** The pattern as written; a leading '!' means the rule re-includes the path. */
+  pattern: string;
+}
+
+/**
+ * The rule that decides each path, as git sees it, index or not (`--no-index`), including re-including
+ * ('!') rules (`--verbose --non-matching`). Paths no rule matches map to null.
+ */
+export async function decidingRules(repo: Repo, paths: readonly string[]): Promise<Map<string, IgnoreRule | null>> {
+  const rules = new Map<string, IgnoreRule | null>();
+  if (paths.length === 0) return rules;
+  const args = ['check-ignore', '--no-index', '--verbose', '--non-matching', '-z', '--stdin'];
+  // check-ignore refuses --literal-pathspecs and reads a leading ':' as pathspec magic, so every path goes
+  // in as './PATH' (plain, from the top, since git runs at the root) and comes back the same way.
+  const input = joinNul(paths.map((p) => `./${p}`));
+  // Exit 1: none of the paths is ignored. Still an answer.
+  const { stdout } = await git(args, { cwd: repo.root, input, okExitCodes: [1], literalPathspecs: false });
+  const fields = splitNul(stdout);
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    const [file, line, pattern, echoed] = fields.slice(i, i + 4) as [string, string, string, string];
+    rules.set(echoed.startsWith('./') ? echoed.slice(2) : echoed, file === '' ? null : { file, line: Number(line), pattern });
+  }
+  return rules;
+}

@@ -1,0 +1,52 @@
+// Every sentence a user reads, in one place: what went wrong, then what to do next.
+
+/** Quotes a path for a POSIX shell, so that a printed command can be pasted as it is. */
+export function shellQuote(path: string): string {
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A path as printed in human output: control characters (a newline in a run name) made visible. */
+export function showPath(path: string): string {
+  return /[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path;
+}
+
+export const messages = {
+  gitMissing: 'git was not found on PATH: install git (2.30 or newer) and try again.',
+  notARepository: (cwd: string) => `${cwd} is not inside a git repository: run \`git init\` first, or cd into one.`,
+  bareRepository: (cwd: string) =>
+    `${cwd} is a bare repository: artifacts works on a work tree (run it in a clone with checked-out files).`,
+  noPolicy: (file: string) => `no ${file} at the repository root: run \`artifacts init\` to create one from a preset.`,
+  unreadable: (file: string, why: string) => `cannot read ${file}: ${why}`,
+  unknownPreset: (name: string, known: readonly string[]) =>
+    `unknown preset "${name}": the presets are ${known.join(', ')} (see policies/).`,
+
+  fix: {
+    'tracked-ignored': (path: string) =>
+      `untrack it, keeping the file: git rm --cached -- ${shellQuote(path)}`,
+    'tracked-never': (path: string) =>
+      `untrack it now: git rm --cached -- ${shellQuote(path)}; it stays in history, so rotate any secret it holds`,
+    'would-commit': (rule: string | null) =>
+      rule
+        ? `remove or narrow the rule ${rule}, which re-includes it; or track it in the policy and run \`artifacts init\``
+        : 'no rule ignores it: run `artifacts init` to write the managed block',
+    hidden: (rule: string | null) =>
+      rule
+        ? `remove or narrow the rule ${rule}, which hides it; or stop tracking it in the policy`
+        : 'git does not see it: run `artifacts init` to refresh the managed block',
+    'stale-block': () => 'run `artifacts init` to rewrite the managed block from the policy',
+    unsupported: () => 'move the nested repository out of the root, or list its folder in the root\'s `ignore`',
+  },
+
+  kindTitle: {
+    'would-commit': 'git would commit what the policy ignores',
+    hidden: 'git hides what the policy tracks',
+    'tracked-ignored': 'already tracked, but the policy ignores it',
+    'tracked-never': 'a `never` file is in the index',
+    'stale-block': 'the managed .gitignore block is not what the policy compiles to',
+    unsupported: 'a nested repository or submodule inside a root',
+  },
+
+  blockMissing: 'the .gitignore has no managed block',
+  blockDiffers: 'the managed block differs from the compiled policy',
+  nothingInside: (root: string) => `the root folder ${root}/ does not exist yet`,
+} as const;

@@ -1,0 +1,234 @@
+// The one compiled policy. Every command asks this classifier what the policy says of a path; the
+// .gitignore compiler (block.ts) emits git rules from the same compiled roots, so there is no second copy.
+import {
+  compileRunSegment,
+  compileSegments,
+  fromBytes,
+  matchSegments,
+  type Pattern,
+  prepareSegment,
+  type SegmentMatcher,
+} from './pattern.js';
+import type { Policy, PolicyRoot } from './policy.js';
+
+/** What the policy says of a file. `outside`: not under any root and not `never`: the policy has no say. */
+export type Verdict = 'track' | 'ignore' | 'never' | 'outside';
+
+/** What the policy says of a folder: `enter` when files inside may be tracked, else why nothing inside is. */
+export type FolderVerdict = 'enter' | 'ignore' | 'never' | 'outside';
+
+export interface CompiledPattern {
+  pattern: Pattern;
+  matchers: SegmentMatcher[];
+}
+
+/**
+ * The folders that tracked files sit in, below a run folder. A node's files and whole folders are
+ * matched against names directly inside the folders the node stands for.
+ */
+export interface TrackNode {
+  /** Glob of this folder level ('' for the run folder itself). */
+  glob: string;
+  matcher: SegmentMatcher;
+  children: TrackNode[];
+  files: CompiledPattern[];
+  /** Track patterns ending in '/': everything inside such a folder is tracked. */
+  wholeFolders: CompiledPattern[];
+}
+
+export interface CompiledRoot {
+  root: PolicyRoot;
+  /** Root path segments, prepared for comparison. */
+  prefix: string[];
+  runMatchers: RegExp[];
+  trackTree: TrackNode;
+  /** Track patterns ending in '/', with their full run-relative segments. */
+  wholeFolders: CompiledPattern[];
+  ignore: CompiledPattern[];
+  manifest?: string;
+}
+
+export interface RunLocation {
+  root: PolicyRoot;
+  /** The run folder, relative to the repository root. */
+  runPath: string;
+  /** The run pattern's {name} captures. */
+  fields: Record<string, string>;
+  /** The path below the run folder ('' for the folder itself). */
+  inner: string;
+}
+
+export interface ClassifierOptions {
+  /** git's core.ignoreCase. */
+  ignoreCase?: boolean;
+}
+
+export class Classifier {
+  readonly roots: CompiledRoot[];
+  readonly never: CompiledPattern[];
+  readonly ignoreCase: boolean;
+
+  constructor(
+    readonly policy: Policy,
+    options: ClassifierOptions = {},
+  ) {
+    this.ignoreCase = options.ignoreCase ?? false;
+    const compile = (pattern: Pattern): CompiledPattern => ({
+      pattern,
+      matchers: compileSegments(pattern.segments, this.ignoreCase),
+    });
+    this.never = policy.never.map(compile);
+    this.roots = policy.roots.map((root) => {
+      const trackTree: TrackNode = { glob: '', matcher: null, children: [], files: [], wholeFolders: [] };
+      const wholeFolders: CompiledPattern[] = [];
+      for (const pattern of root.track) {
+        let node = trackTree;
+        for (const glob of pattern.segments.slice(0, -1)) {
+          let child = node.children.find((c) => c.glob === glob);
+          if (!child) {
+            child = { glob, matcher: compileSegments([glob], this.ignoreCase)[0] ?? null, children: [], files: [], wholeFolders: [] };
+            node.children.push(child);
+          }
+          node = child;
+        }
+        const last = pattern.segments[pattern.segments.length - 1] as string;
+        const leaf = { pattern, matchers: compileSegments([last], this.ignoreCase) };
+        if (pattern.dirOnly) {
+          node.wholeFolders.push(leaf);
+          wholeFolders.push(compile(pattern));
+        } else node.files.push(leaf);
+      }
+      return {
+        root,
+        prefix: root.path.split('/').map((s) => prepareSegment(s, this.ignoreCase)),
+        runMatchers: root.run.map((segment) => compileRunSegment(segment, this.ignoreCase)),
+        trackTree,
+        wholeFolders,
+        ignore: root.ignore.map(compile),
+        ...(root.manifest === undefined ? {} : { manifest: prepareSegment(root.manifest, this.ignoreCase) }),
+      };
+    });
+  }
+
+  /** What the policy says of the file at `path` (relative to the repository root, '/'-separated). */
+  classify(path: string): Verdict {
+    return this.decide(path.split('/'), false) as Verdict;
+  }
+
+  /** What the policy says of the folder at `path`: may it hold tracked files? */
+  classifyFolder(path: string): FolderVerdict {
+    const verdict = this.decide(path.replace(/\/$/, '').split('/'), true);
+    return verdict === 'track' ? 'enter' : verdict;
+  }
+
+  /** The root holding `path`, if any. */
+  rootOf(path: string): CompiledRoot | undefined {
+    return this.locateRoot(this.prepare(path.split('/')))?.compiled;
+  }
+
+  /** The run folder holding `path` (or being it), with the run pattern's captures. */
+  runOf(path: string): RunLocation | undefined {
+    const raw = path.replace(/\/$/, '').split('/');
+    const prepared = this.prepare(raw);
+    const found = this.locateRoot(prepared);
+    if (!found) return undefined;
+    const { compiled, depth } = found;
+    const levels = compiled.runMatchers.length;
+    if (prepared.length < depth + levels) return undefined;
+    const fields: Record<string, string> = {};
+    for (let i = 0; i < levels; i++) {
+      const segment = prepared[depth + i] as string;
+      const match = (compiled.runMatchers[i] as RegExp).exec(segment);
+      if (!match) return undefined;
+      const name = compiled.root.run[i]?.capture;
+      if (name !== undefined && match.indices?.[1]) {
+        const [start, end] = match.indices[1];
+        // Cut from the unfolded segment so that core.ignoreCase does not lowercase a captured value.
+        fields[name] = fromBytes(prepareSegment(raw[depth + i] as string, false).slice(start, end));
+      }
+    }
+    return {
+      root: compiled.root,
+      runPath: raw.slice(0, depth + levels).join('/'),
+      fields,
+      inner: raw.slice(depth + levels).join('/'),
+    };
+  }
+
+  private prepare(segments: string[]): string[] {
+    return segments.map((s) => prepareSegment(s, this.ignoreCase));
+  }
+
+  private locateRoot(prepared: string[]): { compiled: CompiledRoot; depth: number } | undefined {
+    for (const compiled of this.roots) {
+      const { prefix } = compiled;
+      if (prepared.length < prefix.length) continue;
+      if (prefix.every((segment, i) => prepared[i] === segment)) return { compiled, depth: prefix.length };
+    }
+    return undefined;
+  }
+
+  /**
+   * The decision, in the policy's order of precedence: never > ignore > track > ignored by default.
+   * `isFolder` says whether the last segment is a folder; for folders 'track' means "may hold tracked files".
+   */
+  private decide(raw: string[], isFolder: boolean): Verdict {
+    const path = this.prepare(raw);
+    if (matchesAnyPrefix(this.never, path, isFolder)) return 'never';
+    const found = this.locateRoot(path);
+    if (!found) return 'outside';
+    const { compiled, depth } = found;
+    const rel = path.slice(depth);
+    if (rel.length === 0) return 'track'; // the root folder itself
+    if (rel.length === 1 && !isFolder && compiled.manifest !== undefined && rel[0] === compiled.manifest) return 'track';
+
+    // Down to run depth, only folders matching the run pattern are entered; everything else is ignored.
+    const levels = compiled.runMatchers.length;
+    for (let i = 0; i < Math.min(levels, rel.length); i++) {
+      const isLast = i === rel.length - 1;
+      if (isLast && !isFolder) return 'ignore';
+      if (!(compiled.runMatchers[i] as RegExp).test(rel[i] as string)) return 'ignore';
+    }
+    if (rel.length <= levels) return 'track'; // a folder on the way to, or being, a run folder
+
+    const inner = rel.slice(levels);
+    if (matchesAnyPrefix(compiled.ignore, inner, isFolder)) return 'ignore';
+    // Inside a tracked whole folder (or being one), everything is tracked.
+    for (let end = 1; end <= inner.length; end++) {
+      if (end === inner.length && !isFolder) break;
+      const folder = inner.slice(0, end);
+      if (compiled.wholeFolders.some((p) => matchSegments(p.matchers, folder))) return 'track';
+    }
+    // Otherwise the folders on the way must be those of some track pattern, and the file one of its files.
+    let nodes = [compiled.trackTree];
+    for (let i = 0; i < inner.length - 1; i++) {
+      const segment = inner[i] as string;
+      nodes = nodes.flatMap((node) => node.children.filter((child) => (child.matcher as RegExp).test(segment)));
+      if (nodes.length === 0) return 'ignore';
+    }
+    const last = inner[inner.length - 1] as string;
+    if (isFolder) {
+      return nodes.some((node) => node.children.some((child) => (child.matcher as RegExp).test(last))) ? 'track' : 'ignore';
+    }
+    return nodes.some((node) => node.files.some((file) => (file.matchers[0] as RegExp).test(last))) ? 'track' : 'ignore';
+  }
+}
+
+/**
+ * gitignore's reading of a pattern against a path: the path itself or any folder above it may match (an
+ * ignored folder hides everything inside); a pattern without '/' matches a name at any depth; a folder
+ * pattern ('x/') matches folders only.
+ */
+function matchesAnyPrefix(patterns: readonly CompiledPattern[], path: readonly string[], isFolder: boolean): boolean {
+  for (const { pattern, matchers } of patterns) {
+    for (let end = 1; end <= path.length; end++) {
+      const prefixIsFolder = end < path.length || isFolder;
+      if (pattern.dirOnly && !prefixIsFolder) continue;
+      const matched = pattern.anchored
+        ? matchSegments(matchers, path.slice(0, end))
+        : (matchers[0] as RegExp).test(path[end - 1] as string);
+      if (matched) return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,194 @@
+// Reads artifacts.policy.yaml into a Policy. Every refusal names file, line, column and key, and an
+// unknown key comes with the nearest known one.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import bytes from 'bytes';
+import { closest, distance } from 'fastest-levenshtein';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { ConfigError, type SourceLocation, UserError } from '../errors.js';
+import { messages } from '../messages.js';
+import { parseLiteralPath, parsePattern, parseRunPattern, PatternError, type Pattern, type PatternUse } from './pattern.js';
+import { DEFAULT_LIMITS, type Limits, type Policy, POLICY_FILE, type PolicyRoot } from './policy.js';
+
+const TOP_KEYS = ['version', 'roots', 'never', 'limits'] as const;
+const ROOT_KEYS = ['path', 'run', 'track', 'ignore', 'manifest'] as const;
+const LIMIT_KEYS = ['file', 'repo_file', 'run'] as const;
+
+/** Reads the policy at the repository root; a missing file is a usage error that says how to create one. */
+export async function loadPolicy(repoRoot: string): Promise<Policy> {
+  const file = path.join(repoRoot, POLICY_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(messages.noPolicy(POLICY_FILE));
+    throw new UserError(messages.unreadable(POLICY_FILE, (error as Error).message));
+  }
+  return parsePolicy(text, POLICY_FILE);
+}
+
+/** Parses policy text; `label` is the file name used in messages. */
+export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const locateOffset = (offset: number, key: string): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: label, line, column: col, key };
+  };
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    const offset = syntaxError.pos[0];
+    throw new ConfigError(locateOffset(offset, ''), `invalid YAML: ${syntaxError.message.split('\n')[0]}`);
+  }
+  const keyOffsets = new Map<string, number>();
+  const fail = (node: Node | null | undefined, key: string, problem: string): never => {
+    throw new ConfigError(locateOffset(node?.range?.[0] ?? keyOffsets.get(key) ?? 0, key), problem);
+  };
+
+  const top = doc.contents;
+  if (!isMap(top)) fail(top, '', 'the policy must be a mapping with the keys version, roots, never and limits');
+  const topMap = top as YAMLMap;
+  const get = (map: YAMLMap, keyPath: string, known: readonly string[]): Map<string, Node> => {
+    const values = new Map<string, Node>();
+    for (const pair of map.items) {
+      const keyNode = pair.key as Node;
+      const name = isScalar(keyNode) ? String(keyNode.value) : '';
+      const fullKey = keyPath ? `${keyPath}.${name}` : name;
+      if (!known.includes(name)) {
+        const nearest = closest(name, known as string[]);
+        const hint = distance(name, nearest) <= Math.max(2, Math.floor(nearest.length / 3)) ? ` (did you mean "${nearest}"?)` : '';
+        fail(keyNode, fullKey, `unknown key "${name}"${hint}; known keys here: ${known.join(', ')}`);
+      }
+      values.set(name, pair.value as Node);
+      keyOffsets.set(fullKey, keyNode.range?.[0] ?? 0);
+    }
+    return values;
+  };
+
+  const topValues = get(topMap, '', TOP_KEYS);
+  const versionNode = topValues.get('version');
+  if (!versionNode) fail(topMap, 'version', 'missing: the first line of a policy is "version: 1"');
+  if (!isScalar(versionNode) || (versionNode.value !== 1 && versionNode.value !== '1')) {
+    fail(versionNode, 'version', `unsupported version ${JSON.stringify(isScalar(versionNode) ? versionNode.value : null)}: this tool reads version 1`);
+  }
+
+  const stringOf = (node: Node | undefined, key: string, what: string): string => {
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      return fail(node, key, `must be ${what} (a string)${isScalar(node) ? `, not ${JSON.stringify(node.value)}` : ''}`);
+    }
+    return node.value;
+  };
+  const patternList = (node: Node | undefined, key: string, use: PatternUse): Pattern[] => {
+    if (node === undefined || (isScalar(node) && node.value === null)) return [];
+    if (!isSeq(node)) return fail(node, key, 'must be a list of patterns, e.g. ["metrics.json", "*.md"]');
+    return node.items.map((item, i) => {
+      const itemKey = `${key}[${i}]`;
+      const text = stringOf(item as Node, itemKey, 'a pattern');
+      try {
+        return parsePattern(text, use);
+      } catch (error) {
+        if (error instanceof PatternError) return fail(item as Node, itemKey, `"${text}" ${error.message}`);
+        throw error;
+      }
+    });
+  };
+
+  const rootsNode = topValues.get('roots');
+  if (!rootsNode) fail(topMap, 'roots', 'missing: list at least one folder that holds runs');
+  if (!isSeq(rootsNode) || rootsNode.items.length === 0) {
+    fail(rootsNode, 'roots', 'must be a non-empty list of roots, each with at least "path" and "run"');
+  }
+  const roots: PolicyRoot[] = (rootsNode as unknown as { items: Node[] }).items.map((rootNode, index) => {
+    const key = `roots[${index}]`;
+    if (!isMap(rootNode)) return fail(rootNode, key, 'must be a mapping with path, run, track, ignore and manifest');
+    const values = get(rootNode, key, ROOT_KEYS);
+    const required = (name: string) => values.get(name) ?? fail(rootNode, `${key}.${name}`, `missing "${name}"`);
+    const pathNode = required('path');
+    const pathText = stringOf(pathNode, `${key}.path`, 'a folder relative to the repository root');
+    let pathSegments: string[];
+    try {
+      pathSegments = parseLiteralPath(pathText);
+    } catch (error) {
+      if (error instanceof PatternError) return fail(pathNode, `${key}.path`, `"${pathText}" ${error.message}`);
+      throw error;
+    }
+    const runNode = required('run');
+    const runText = stringOf(runNode, `${key}.run`, 'a run folder pattern such as "{framework}/{run_id}"');
+    let run;
+    try {
+      run = parseRunPattern(runText);
+    } catch (error) {
+      if (error instanceof PatternError) return fail(runNode, `${key}.run`, `"${runText}" ${error.message}`);
+      throw error;
+    }
+    let manifest: string | undefined;
+    const manifestNode = values.get('manifest');
+    if (manifestNode !== undefined && !(isScalar(manifestNode) && manifestNode.value === null)) {
+      manifest = stringOf(manifestNode, `${key}.manifest`, 'a file name in the root');
+      try {
+        if (parseLiteralPath(manifest).length !== 1 || manifest.endsWith('/')) {
+          throw new PatternError('must be a file name directly in the root, without folders');
+        }
+      } catch (error) {
+        if (error instanceof PatternError) return fail(manifestNode, `${key}.manifest`, `"${manifest}" ${error.message}`);
+        throw error;
+      }
+    }
+    return {
+      index,
+      path: pathSegments.join('/'),
+      runText,
+      run,
+      track: patternList(values.get('track'), `${key}.track`, 'track'),
+      ignore: patternList(values.get('ignore'), `${key}.ignore`, 'ignore'),
+      ...(manifest === undefined ? {} : { manifest }),
+    };
+  });
+
+  // Roots may not nest: a path would then belong to two rule sets.
+  roots.forEach((root, i) => {
+    for (const other of roots.slice(0, i)) {
+      const [a, b] = [root.path, other.path];
+      if (a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`)) {
+        const node = (rootsNode as unknown as { items: YAMLMap[] }).items[i]?.get('path', true) as Node | undefined;
+        fail(node, `roots[${i}].path`, `"${a}" overlaps roots[${other.index}] "${b}": roots may not contain each other`);
+      }
+    }
+  });
+
+  const never = patternList(topValues.get('never'), 'never', 'never');
+  const limits = parseLimits(topValues.get('limits'), get, fail);
+
+  return {
+    version: 1,
+    roots,
+    never,
+    limits,
+    locate: (key) => locateOffset(keyOffsets.get(key) ?? 0, key),
+  };
+}
+
+function parseLimits(
+  node: Node | undefined,
+  get: (map: YAMLMap, keyPath: string, known: readonly string[]) => Map<string, Node>,
+  fail: (node: Node | null | undefined, key: string, problem: string) => never,
+): Limits {
+  if (node === undefined || (isScalar(node) && node.value === null)) return { ...DEFAULT_LIMITS };
+  if (!isMap(node)) return fail(node, 'limits', 'must be a mapping such as { file: 1MB, repo_file: 50MB, run: 5MB }');
+  const values = get(node, 'limits', LIMIT_KEYS);
+  const size = (name: (typeof LIMIT_KEYS)[number], fallback: number): number => {
+    const value = values.get(name);
+    if (value === undefined) return fallback;
+    const raw = isScalar(value) ? value.value : undefined;
+    const parsed = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*[KMGT]?i?B?\s*$/i.test(raw) ? bytes.parse(raw.replace(/iB/i, 'B')) : null;
+    if (parsed === null || !Number.isFinite(parsed) || parsed <= 0) {
+      return fail(value, `limits.${name}`, `${JSON.stringify(raw ?? null)} is not a size: write bytes or a number with KB, MB or GB (powers of 1024)`);
+    }
+    return Math.floor(parsed);
+  };
+  return {
+    file: size('file', DEFAULT_LIMITS.file),
+    repoFile: size('repo_file', DEFAULT_LIMITS.repoFile),
+    run: size('run', DEFAULT_LIMITS.run),
+  };
+}

@@ -1,0 +1,46 @@
+// Human-readable output. Commands choose between this and --json; cores never print.
+import type { CheckResult, Violation } from './core/check.js';
+import { VIOLATION_ORDER } from './core/check.js';
+import type { InitResult } from './core/init.js';
+import { messages, showPath } from './messages.js';
+
+export function renderCheck(result: CheckResult): string {
+  const { files, ignoredEntries } = result.stats;
+  if (result.ok) {
+    return `ok: the policy and git agree (${files} files under the roots; ${ignoredEntries} ignored folders and files not entered)\n`;
+  }
+  return `${renderViolations(result.violations)}\n${result.violations.length} finding${result.violations.length === 1 ? '' : 's'}: the policy and git disagree.\n`;
+}
+
+export function renderViolations(violations: readonly Violation[]): string {
+  const out: string[] = [];
+  for (const kind of VIOLATION_ORDER) {
+    const group = violations.filter((v) => v.kind === kind);
+    if (group.length === 0) continue;
+    out.push(`${kind}: ${messages.kindTitle[kind]} (${group.length})`);
+    for (const v of group) {
+      out.push(`  ${showPath(v.path)}`);
+      const rule = v.source ? `   rule: ${v.source} ${v.pattern ?? ''}` : '';
+      out.push(`      policy: ${v.expected}   git: ${v.actual}${rule}`);
+      if (v.fix) out.push(`      fix: ${v.fix}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function renderInit(result: InitResult): string {
+  const out: string[] = [result.dryRun ? 'artifacts init --dry-run (nothing written):' : 'artifacts init:'];
+  for (const step of result.steps) {
+    const status = result.dryRun && step.status !== 'unchanged' && step.status !== 'kept' && step.status !== 'skipped' ? `would be ${step.status}` : step.status;
+    out.push(`  ${step.step.padEnd(10)} ${status.padEnd(10)} ${step.path ? `${step.path}: ` : ''}${step.detail}`);
+  }
+  const { violations } = result.check;
+  if (violations.length > 0) {
+    out.push('', renderViolations(violations));
+    out.push('init never untracks or deletes anything: the fixes above are yours to run.');
+  } else if (!result.dryRun) {
+    out.push('', 'The policy and git agree. Next: `git add -A` stages exactly the tracked run files.');
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -21,10 +21,10 @@ export const messages = {
     `unknown preset "${name}": the presets are ${known.join(', ')} (see policies/).`,
 
   fix: {
-    'tracked-ignored': (path: string) =>
-      `untrack it, keeping the file: git rm --cached -- ${shellQuote(path)}`,
-    'tracked-never': (path: string) =>
-      `untrack it now: git rm --cached -- ${shellQuote(path)}; it stays in history, so rotate any secret it holds`,
+    'tracked-ignored': (paths: readonly string[]) =>
+      `untrack, keeping the files on disk: git rm --cached -- ${paths.map(shellQuote).join(' ')}`,
+    'tracked-never': (paths: readonly string[]) =>
+      `untrack now: git rm --cached -- ${paths.map(shellQuote).join(' ')}; history keeps it, so rotate any secret it holds`,
     'would-commit': (rule: string | null) =>
       rule
         ? `remove or narrow the rule ${rule}, which re-includes it; or track it in the policy and run \`artifacts init\``
@@ -33,8 +33,9 @@ export const messages = {
       rule
         ? `remove or narrow the rule ${rule}, which hides it; or stop tracking it in the policy`
         : 'git does not see it: run `artifacts init` to refresh the managed block',
-    'stale-block': () => 'run `artifacts init` to rewrite the managed block from the policy',
-    unsupported: () => 'move the nested repository out of the root, or list its folder in the root\'s `ignore`',
+    'stale-block': (_paths: readonly string[]) => 'run `artifacts init` to rewrite the managed block from the policy',
+    unsupported: (_paths: readonly string[]) =>
+      "move the nested repository out of the root, or list its folder in the root's `ignore`",
   },
 
   kindTitle: {

@@ -12,21 +12,37 @@ export function renderCheck(result: CheckResult): string {
   return `${renderViolations(result.violations)}\n${result.violations.length} finding${result.violations.length === 1 ? '' : 's'}: the policy and git disagree.\n`;
 }
 
+/**
+ * Findings grouped by kind, then by what they share (the deciding rule, the verdicts), so that a rule
+ * hiding a thousand files prints once; the fix of each group names all of its paths.
+ */
 export function renderViolations(violations: readonly Violation[]): string {
   const out: string[] = [];
   for (const kind of VIOLATION_ORDER) {
-    const group = violations.filter((v) => v.kind === kind);
-    if (group.length === 0) continue;
-    out.push(`${kind}: ${messages.kindTitle[kind]} (${group.length})`);
-    for (const v of group) {
-      out.push(`  ${showPath(v.path)}`);
-      const rule = v.source ? `   rule: ${v.source} ${v.pattern ?? ''}` : '';
-      out.push(`      policy: ${v.expected}   git: ${v.actual}${rule}`);
-      if (v.fix) out.push(`      fix: ${v.fix}`);
+    const ofKind = violations.filter((v) => v.kind === kind);
+    if (ofKind.length === 0) continue;
+    out.push(`${kind} (${ofKind.length}): ${messages.kindTitle[kind]}`);
+    const groups = new Map<string, Violation[]>();
+    for (const v of ofKind) {
+      const key = JSON.stringify([v.expected, v.actual, v.source, v.pattern, perPath(kind) ? '' : v.fix]);
+      groups.set(key, [...(groups.get(key) ?? []), v]);
+    }
+    for (const group of groups.values()) {
+      const [first] = group as [Violation];
+      const rule = first.source ? ` · rule ${first.source} ${first.pattern ?? ''}` : '';
+      out.push(`  policy: ${first.expected} · git: ${first.actual}${rule}`);
+      for (const v of group) out.push(`    ${showPath(v.path)}`);
+      const fix = perPath(kind) ? messages.fix[kind as 'tracked-ignored'](group.map((v) => v.path)) : first.fix;
+      out.push(`  fix: ${fix}`);
     }
     out.push('');
   }
   return out.join('\n');
+}
+
+/** Kinds whose fix is a command naming the paths: one command covers a whole group. */
+function perPath(kind: Violation['kind']): boolean {
+  return kind === 'tracked-ignored' || kind === 'tracked-never';
 }
 
 export function renderInit(result: InitResult): string {

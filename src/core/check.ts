@@ -160,7 +160,7 @@ export function explain(v: Pending, rule: IgnoreRule | null): Violation {
   const fix =
     v.kind === 'would-commit' || v.kind === 'hidden'
       ? messages.fix[v.kind](shown)
-      : messages.fix[v.kind](v.path);
+      : messages.fix[v.kind]([v.path]);
   return { ...v, source, pattern: rule?.pattern ?? null, fix };
 }
 

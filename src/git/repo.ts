@@ -12,6 +12,8 @@ export interface Repo {
 
 export async function openRepo(cwd: string): Promise<Repo> {
   let root: string;
+  // Both questions at once: git reads core.ignoreCase from the repository that cwd is in.
+  const ignoreCase = configBool(cwd, 'core.ignorecase').catch(() => undefined);
   try {
     root = (await git(['rev-parse', '--show-toplevel'], { cwd })).stdout.toString('utf8').replace(/\n$/, '');
   } catch (error) {
@@ -21,8 +23,7 @@ export async function openRepo(cwd: string): Promise<Repo> {
     }
     throw error;
   }
-  const ignoreCase = await configBool(root, 'core.ignorecase');
-  return { root, ignoreCase: ignoreCase ?? false };
+  return { root, ignoreCase: (await ignoreCase) ?? false };
 }
 
 export async function configBool(cwd: string, key: string): Promise<boolean | undefined> {

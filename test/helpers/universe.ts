@@ -110,6 +110,20 @@ export function samplePolicyPaths(
   return [...paths];
 }
 
+/**
+ * Where git folds case (core.ignoreCase), two spellings of one folder are one folder: drops every path
+ * that spells an already seen folder or file differently, as a case-insensitive file system would.
+ */
+export function oneSpellingPerFolder(files: readonly string[]): string[] {
+  const spelling = new Map<string, string>();
+  return files.filter((file) => {
+    const prefixes = file.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+    if (prefixes.some((prefix) => (spelling.get(prefix.toLowerCase()) ?? prefix) !== prefix)) return false;
+    for (const prefix of prefixes) spelling.set(prefix.toLowerCase(), prefix);
+    return true;
+  });
+}
+
 /** Policies that exercise the compiler: the default, nested and overlapping track folders, two roots. */
 export const POLICIES: Record<string, string> = {
   default: readFileSync(path.join(PROJECT_ROOT, 'policies', 'runs.yaml'), 'utf8'),

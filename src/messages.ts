@@ -11,7 +11,8 @@ export function showPath(path: string): string {
 }
 
 export const messages = {
-  gitMissing: 'git was not found on PATH: install git (2.30 or newer) and try again.',
+  gitMissing: 'git was not found on PATH: install git (2.25 or newer) and try again.',
+  gitTooOld: (found: string, minimum: string) => `${found} is too old: artifacts needs git ${minimum} or newer; upgrade git.`,
   notARepository: (cwd: string) => `${cwd} is not inside a git repository: run \`git init\` first, or cd into one.`,
   bareRepository: (cwd: string) =>
     `${cwd} is a bare repository: artifacts works on a work tree (run it in a clone with checked-out files).`,

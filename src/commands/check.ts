@@ -27,14 +27,14 @@ export class CheckCommand extends BaseCommand {
   json = Option.Boolean('--json', false, { description: 'print {"ok", "violations": [{path, kind, expected, actual, source}]}' });
 
   protected async run(): Promise<number> {
-    const [{ openRepo }, { loadPolicy }, { Classifier }, { runCheck }, { renderCheck }] = await Promise.all([
+    const [{ openRepo, requireGitVersion }, { loadPolicy }, { Classifier }, { runCheck }, { renderCheck }] = await Promise.all([
       import('../git/repo.js'),
       import('../policy/load.js'),
       import('../policy/classifier.js'),
       import('../core/check.js'),
       import('../render.js'),
     ]);
-    const repo = await openRepo(process.cwd());
+    const [repo] = await Promise.all([openRepo(process.cwd()), requireGitVersion(process.cwd())]);
     const policy = await loadPolicy(repo.root);
     const result = await runCheck(repo, new Classifier(policy, { ignoreCase: repo.ignoreCase }));
     if (this.json) {

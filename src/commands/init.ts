@@ -28,12 +28,12 @@ export class InitCommand extends BaseCommand {
   json = Option.Boolean('--json', false, { description: 'print the summary as JSON' });
 
   protected async run(): Promise<number> {
-    const [{ openRepo }, { runInit }, { renderInit }] = await Promise.all([
+    const [{ openRepo, requireGitVersion }, { runInit }, { renderInit }] = await Promise.all([
       import('../git/repo.js'),
       import('../core/init.js'),
       import('../render.js'),
     ]);
-    const repo = await openRepo(process.cwd());
+    const [repo] = await Promise.all([openRepo(process.cwd()), requireGitVersion(process.cwd())]);
     const result = await runInit(repo, {
       ...(this.preset === undefined ? {} : { preset: this.preset }),
       force: this.force,

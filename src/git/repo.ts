@@ -26,6 +26,21 @@ export async function openRepo(cwd: string): Promise<Repo> {
   return { root, ignoreCase: (await ignoreCase) ?? false };
 }
 
+/** The oldest git whose flags and output formats we rely on (`config --type`, `--no-optional-locks`, ...). */
+export const MIN_GIT_VERSION = [2, 25, 0] as const;
+
+/** Refuses a git older than MIN_GIT_VERSION with a message saying what to do. */
+export async function requireGitVersion(cwd: string): Promise<string> {
+  const text = (await git(['version'], { cwd })).stdout.toString('utf8').trim();
+  const found = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  const have = found ? [Number(found[1]), Number(found[2]), Number(found[3] ?? 0)] : [0, 0, 0];
+  const older = MIN_GIT_VERSION.findIndex((part, i) => have[i] !== part);
+  if (older !== -1 && (have[older] as number) < (MIN_GIT_VERSION[older] as number)) {
+    throw new UserError(messages.gitTooOld(text, MIN_GIT_VERSION.join('.')));
+  }
+  return text;
+}
+
 export async function configBool(cwd: string, key: string): Promise<boolean | undefined> {
   // Exit 1 means "not set": an answer, not a failure.
   const { stdout, exitCode } = await git(['config', '--type=bool', '--get', key], { cwd, okExitCodes: [1] });

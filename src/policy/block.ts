@@ -28,19 +28,13 @@ export function compileBlockLines(classifier: Classifier): string[] {
 function rootLines(compiled: CompiledRoot): string[] {
   const { root } = compiled;
   const base = `/${root.path}`;
-  const lines = [`# root ${root.path}/: runs at ${root.path}/${root.runText}/`];
+  const run = `${base}/${root.run.map((segment) => segment.glob).join('/')}`;
   // Keeps a global excludes file or info/exclude from hiding the root: .gitignore decides first.
-  lines.push(`!${base}/`, `${base}/*`);
-  if (root.manifest !== undefined) lines.push(`!${base}/${root.manifest}`);
-  let run = base;
-  for (const segment of root.run) {
-    run += `/${segment.glob}`;
-    lines.push(`!${run}/`, `${run}/*`);
-  }
+  const lines = [`# root ${root.path}/: runs at ${root.path}/${root.runText}/`, `!${base}/`, `${base}/*`];
 
-  // The track tree, level by level. At each level all excludes come before all re-includes, so that two
+  // The folder tree, level by level. At each level all excludes come before all re-includes, so that two
   // overlapping folder globs ('*' and 'files') cannot undo each other's lines.
-  const levels: Array<Array<{ path: string; node: TrackNode }>> = [[{ path: run, node: compiled.trackTree }]];
+  const levels: Array<Array<{ path: string; node: TrackNode }>> = [[{ path: base, node: compiled.tree }]];
   for (let depth = 0; (levels[depth]?.length ?? 0) > 0; depth++) {
     levels.push(
       (levels[depth] ?? []).flatMap(({ path, node }) =>
@@ -48,20 +42,21 @@ function rootLines(compiled: CompiledRoot): string[] {
       ),
     );
   }
-  const all = levels.flat();
   for (const level of levels.slice(1)) {
     for (const { path } of level) lines.push(`!${path}/`);
     for (const { path } of level) lines.push(`${path}/*`);
   }
-  for (const { path, node } of all) {
+  for (const { path, node } of levels.flat()) {
     for (const file of node.files) lines.push(`!${path}/${file.pattern.segments.at(-1)}`);
   }
-  // A file glob also re-includes folders of that name (a folder called notes.md): exclude folders again,
-  // then re-include those the track tree goes through.
+  // A file glob also re-includes folders of that name (a folder called notes.md): exclude the folders of
+  // such levels again, then re-include those the tree goes through. A node with a '*' child skips its
+  // exclude, which the re-include right after would undo anyway.
   for (const level of levels) {
-    const parents = level.filter(({ node }) => node.files.length > 0 || node.children.length > 0);
-    for (const { path } of parents) lines.push(`${path}/*/`);
-    for (const { path, node } of parents) for (const child of node.children) lines.push(`!${path}/${child.glob}/`);
+    const excluding = level.filter(({ node }) => node.files.length > 0 && !node.children.some((c) => c.glob === '*'));
+    if (excluding.length === 0) continue;
+    for (const { path } of excluding) lines.push(`${path}/*/`);
+    for (const { path, node } of level) for (const child of node.children) lines.push(`!${path}/${child.glob}/`);
   }
   for (const whole of compiled.wholeFolders) {
     const folder = `${run}/${whole.pattern.segments.join('/')}`;

@@ -23,17 +23,16 @@ export interface CompiledPattern {
 }
 
 /**
- * The folders that tracked files sit in, below a run folder. A node's files and whole folders are
- * matched against names directly inside the folders the node stands for.
+ * One level of folders below a root that can hold tracked files: the run pattern's levels, the folders of
+ * `track` patterns below the run folder, and the folders of `root_track` patterns above it. A node's
+ * files are matched against names directly inside the folders the node stands for.
  */
 export interface TrackNode {
-  /** Glob of this folder level ('' for the run folder itself). */
+  /** Glob of this folder level ('' for the root itself). */
   glob: string;
   matcher: SegmentMatcher;
   children: TrackNode[];
   files: CompiledPattern[];
-  /** Track patterns ending in '/': everything inside such a folder is tracked. */
-  wholeFolders: CompiledPattern[];
 }
 
 export interface CompiledRoot {
@@ -41,11 +40,11 @@ export interface CompiledRoot {
   /** Root path segments, prepared for comparison. */
   prefix: string[];
   runMatchers: RegExp[];
-  trackTree: TrackNode;
-  /** Track patterns ending in '/', with their full run-relative segments. */
+  /** The root's folder tree; the run folders are the node reached by the run pattern's globs. */
+  tree: TrackNode;
+  /** Track patterns ending in '/' (relative to the run folder): everything inside is tracked. */
   wholeFolders: CompiledPattern[];
   ignore: CompiledPattern[];
-  manifest?: string;
 }
 
 export interface RunLocation {
@@ -79,33 +78,38 @@ export class Classifier {
     });
     this.never = policy.never.map(compile);
     this.roots = policy.roots.map((root) => {
-      const trackTree: TrackNode = { glob: '', matcher: null, children: [], files: [], wholeFolders: [] };
-      const wholeFolders: CompiledPattern[] = [];
-      for (const pattern of root.track) {
-        let node = trackTree;
-        for (const glob of pattern.segments.slice(0, -1)) {
+      const tree: TrackNode = { glob: '', matcher: null, children: [], files: [] };
+      /** The node for a chain of folder globs below `from`, created on the way. */
+      const folder = (from: TrackNode, globs: readonly string[]): TrackNode =>
+        globs.reduce((node, glob) => {
           let child = node.children.find((c) => c.glob === glob);
           if (!child) {
-            child = { glob, matcher: compileSegments([glob], this.ignoreCase)[0] ?? null, children: [], files: [], wholeFolders: [] };
+            child = { glob, matcher: compileSegments([glob], this.ignoreCase)[0] ?? null, children: [], files: [] };
             node.children.push(child);
           }
-          node = child;
-        }
+          return child;
+        }, from);
+      const addFile = (from: TrackNode, pattern: Pattern) => {
         const last = pattern.segments[pattern.segments.length - 1] as string;
-        const leaf = { pattern, matchers: compileSegments([last], this.ignoreCase) };
+        folder(from, pattern.segments.slice(0, -1)).files.push({ pattern, matchers: compileSegments([last], this.ignoreCase) });
+      };
+      const runNode = folder(tree, root.run.map((segment) => segment.glob));
+      const wholeFolders: CompiledPattern[] = [];
+      for (const pattern of root.track) {
         if (pattern.dirOnly) {
-          node.wholeFolders.push(leaf);
+          folder(runNode, pattern.segments.slice(0, -1)); // the folders on the way must be entered
           wholeFolders.push(compile(pattern));
-        } else node.files.push(leaf);
+        } else addFile(runNode, pattern);
       }
+      for (const pattern of root.rootTrack) addFile(tree, pattern);
+      if (root.manifest !== undefined) addFile(tree, { text: root.manifest, segments: [root.manifest], dirOnly: false, anchored: false });
       return {
         root,
         prefix: root.path.split('/').map((s) => prepareSegment(s, this.ignoreCase)),
         runMatchers: root.run.map((segment) => compileRunSegment(segment, this.ignoreCase)),
-        trackTree,
+        tree,
         wholeFolders,
         ignore: root.ignore.map(compile),
-        ...(root.manifest === undefined ? {} : { manifest: prepareSegment(root.manifest, this.ignoreCase) }),
       };
     });
   }
@@ -180,33 +184,27 @@ export class Classifier {
     const { compiled, depth } = found;
     const rel = path.slice(depth);
     if (rel.length === 0) return 'track'; // the root folder itself
-    if (rel.length === 1 && !isFolder && compiled.manifest !== undefined && rel[0] === compiled.manifest) return 'track';
 
-    // Down to run depth, only folders matching the run pattern are entered; everything else is ignored.
+    // Inside a run folder, `ignore` beats everything, and a tracked whole folder takes all it holds.
     const levels = compiled.runMatchers.length;
-    for (let i = 0; i < Math.min(levels, rel.length); i++) {
-      const isLast = i === rel.length - 1;
-      if (isLast && !isFolder) return 'ignore';
-      if (!(compiled.runMatchers[i] as RegExp).test(rel[i] as string)) return 'ignore';
+    if (rel.length > levels && compiled.runMatchers.every((matcher, i) => matcher.test(rel[i] as string))) {
+      const inner = rel.slice(levels);
+      if (matchesAnyPrefix(compiled.ignore, inner, isFolder)) return 'ignore';
+      for (let end = 1; end <= inner.length; end++) {
+        if (end === inner.length && !isFolder) break;
+        const folder = inner.slice(0, end);
+        if (compiled.wholeFolders.some((p) => matchSegments(p.matchers, folder))) return 'track';
+      }
     }
-    if (rel.length <= levels) return 'track'; // a folder on the way to, or being, a run folder
-
-    const inner = rel.slice(levels);
-    if (matchesAnyPrefix(compiled.ignore, inner, isFolder)) return 'ignore';
-    // Inside a tracked whole folder (or being one), everything is tracked.
-    for (let end = 1; end <= inner.length; end++) {
-      if (end === inner.length && !isFolder) break;
-      const folder = inner.slice(0, end);
-      if (compiled.wholeFolders.some((p) => matchSegments(p.matchers, folder))) return 'track';
-    }
-    // Otherwise the folders on the way must be those of some track pattern, and the file one of its files.
-    let nodes = [compiled.trackTree];
-    for (let i = 0; i < inner.length - 1; i++) {
-      const segment = inner[i] as string;
+    // Otherwise the folders on the way must be nodes of the tree, and the file one of a node's files;
+    // everything else in a root is ignored by default.
+    let nodes = [compiled.tree];
+    for (let i = 0; i < rel.length - 1; i++) {
+      const segment = rel[i] as string;
       nodes = nodes.flatMap((node) => node.children.filter((child) => (child.matcher as RegExp).test(segment)));
       if (nodes.length === 0) return 'ignore';
     }
-    const last = inner[inner.length - 1] as string;
+    const last = rel[rel.length - 1] as string;
     if (isFolder) {
       return nodes.some((node) => node.children.some((child) => (child.matcher as RegExp).test(last))) ? 'track' : 'ignore';
     }

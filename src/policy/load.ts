@@ -11,7 +11,7 @@ import { parseLiteralPath, parsePattern, parseRunPattern, PatternError, type Pat
 import { DEFAULT_LIMITS, type Limits, type Policy, POLICY_FILE, type PolicyRoot } from './policy.js';
 
 const TOP_KEYS = ['version', 'roots', 'never', 'limits'] as const;
-const ROOT_KEYS = ['path', 'run', 'track', 'ignore', 'manifest'] as const;
+const ROOT_KEYS = ['path', 'run', 'track', 'root_track', 'ignore', 'manifest'] as const;
 const LIMIT_KEYS = ['file', 'repo_file', 'run'] as const;
 
 /** Reads the policy at the repository root; a missing file is a usage error that says how to create one. */
@@ -93,6 +93,19 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
     });
   };
 
+  // Files above run depth: a file at most at the run folders' level, never a whole folder.
+  const rootTrackList = (node: Node | undefined, key: string, levels: number): Pattern[] => {
+    const patterns = patternList(node, key, 'track');
+    patterns.forEach((pattern, i) => {
+      const item = isSeq(node) ? (node.items[i] as Node) : node;
+      if (pattern.dirOnly) fail(item, `${key}[${i}]`, `"${pattern.text}" names a folder: root_track lists files`);
+      if (pattern.segments.length > levels) {
+        fail(item, `${key}[${i}]`, `"${pattern.text}" lies inside the run folders (${levels} level${levels === 1 ? '' : 's'} deep): list it in \`track\`, relative to the run folder`);
+      }
+    });
+    return patterns;
+  };
+
   const rootsNode = topValues.get('roots');
   if (!rootsNode) fail(topMap, 'roots', 'missing: list at least one folder that holds runs');
   if (!isSeq(rootsNode) || rootsNode.items.length === 0) {
@@ -140,6 +153,7 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
       runText,
       run,
       track: patternList(values.get('track'), `${key}.track`, 'track'),
+      rootTrack: rootTrackList(values.get('root_track'), `${key}.root_track`, run.length),
       ignore: patternList(values.get('ignore'), `${key}.ignore`, 'ignore'),
       ...(manifest === undefined ? {} : { manifest }),
     };

@@ -11,7 +11,11 @@ export interface PolicyRoot {
   /** The run pattern as written, e.g. "{framework}/{run_id}". */
   runText: string;
   run: RunSegment[];
+  /** Relative to the run folder. */
   track: Pattern[];
+  /** Relative to the root, for files above run depth (a task's metrics beside its runs). */
+  rootTrack: Pattern[];
+  /** Relative to the run folder. */
   ignore: Pattern[];
   /** File name of the root's manifest, directly in the root; always tracked. */
   manifest?: string;

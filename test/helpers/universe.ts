@@ -75,7 +75,7 @@ export function samplePaths(root: string, count: number, maxDepth: number, seed:
  * with its wildcards filled in by tricky names (so both verdicts are frequent), the rest are random.
  */
 export function samplePolicyPaths(
-  root: { path: string; run: Array<{ glob: string }>; track: Pattern[]; ignore: Pattern[] },
+  root: { path: string; run: Array<{ glob: string }>; track: Pattern[]; rootTrack: Pattern[]; ignore: Pattern[]; manifest?: string },
   never: Pattern[],
   count: number,
   seed: number,
@@ -90,8 +90,23 @@ export function samplePolicyPaths(
   const paths = new Set<string>();
   const folders = new Set<string>();
   for (let tries = 0; paths.size < count && tries < count * 20; tries++) {
-    const segments: string[] = root.run.map((s) => (rand() < 0.9 ? fill(s.glob) : name()));
+    const runLevels = root.run.map((s) => (rand() < 0.9 ? fill(s.glob) : name()));
     const roll = rand();
+    if (roll < 0.1) {
+      // Beside or above the run folders: root-level files, the manifest, and folders named like them.
+      const above = [...root.rootTrack.map((p) => p.segments.map(fill)), ...(root.manifest ? [[root.manifest]] : [])];
+      const chosen = above.length > 0 && rand() < 0.7 ? pick(above) : runLevels.slice(0, 1 + Math.floor(rand() * runLevels.length));
+      const extra = rand() < 0.3 ? [name()] : [];
+      const segments = [...chosen, ...extra].join('/').split('/');
+      if (segments.some((s) => s === '' || s === '.' || s === '..')) continue;
+      const file = [root.path, ...segments].join('/');
+      const folderPaths = segments.slice(0, -1).map((_, i) => [root.path, ...segments.slice(0, i + 1)].join('/'));
+      if (paths.has(file) || folders.has(file) || folderPaths.some((f) => paths.has(f))) continue;
+      paths.add(file);
+      for (const f of folderPaths) folders.add(f);
+      continue;
+    }
+    const segments: string[] = runLevels;
     const patterns = roll < 0.5 ? root.track : roll < 0.7 ? root.ignore : roll < 0.8 ? never : [];
     if (patterns.length > 0) {
       const pattern = pick(patterns);
@@ -142,6 +157,8 @@ export const POLICIES: Record<string, string> = {
     '  - path: exp/out',
     '    run: "{suite}/a/{model}"',
     '    track: ["*", "*/*.json", "metrics.json"]',
+    '    root_track: ["*/metrics.json", "summary.md", "*/a/*.csv"]',
+    '    manifest: index.json',
     '    ignore: [workspace/]',
     '  - path: lightning_logs',
     '    run: "version_{n}"',

@@ -263,6 +263,24 @@ describe('already-tracked files', () => {
 });
 
 describe('the block and the repository layout', () => {
+  it('keeps the contents of a folder named like the manifest or a root_track file out of git', () =>
+    withGitRepo((repo) => {
+      repo.write({
+        'artifacts.policy.yaml':
+          'version: 1\nroots:\n  - path: .runs\n    run: "{task}/cli/{run}"\n    track: [manifest.json]\n    root_track: ["*/metrics.json"]\n    manifest: index.json\n',
+        '.runs/index.json/inner.txt': 'a folder named like the manifest',
+        '.runs/t1/metrics.json': '{"runs": 2}',
+        '.runs/t1/metrics-summary.txt': 'not listed',
+        '.runs/t2/metrics.json/inner.json': 'a folder named like a root_track file',
+        '.runs/t1/cli/r1/manifest.json': '{}',
+        '.runs/t1/cli/r1/.resume-token': 'x',
+      });
+      expect(repo.cli('init').code).toBe(0);
+      expect(repo.cli('check').code).toBe(0);
+      repo.git('add', '-A');
+      expect(staged(repo, '.runs')).toEqual(['.runs/t1/cli/r1/manifest.json', '.runs/t1/metrics.json']);
+    }));
+
   it('reports a stale block after the policy changes, and init refreshes it', () =>
     withGitRepo((repo) => {
       repo.write({ 'runs/fw/r1/metrics.json': '{}', 'runs/fw/r1/params.yaml': 'lr: 1' });

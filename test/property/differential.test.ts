@@ -41,9 +41,10 @@ const policyText = fc
     track: fc.uniqueArray(trackPattern, { minLength: 1, maxLength: 5 }),
     ignore: fc.uniqueArray(ignorePattern, { maxLength: 3 }),
     never: fc.uniqueArray(neverPattern, { maxLength: 2 }),
+    rootTrack: fc.uniqueArray(fc.oneof(fileGlob, fc.tuple(fc.constantFrom('*', 'lit', 'a'), fileGlob).map(([a, b]) => `${a}/${b}`)), { maxLength: 2 }),
     manifest: fc.boolean(),
   })
-  .map(({ root, run, track, ignore: ignored, never, manifest }) => {
+  .map(({ root, run, track, ignore: ignored, never, rootTrack, manifest }) => {
     let capture = 0;
     const runText = run.map((level) => level.replace('{c}', () => `{c${capture++}}`)).join('/');
     const list = (items: string[]) => `[${items.map((s) => JSON.stringify(s)).join(', ')}]`;
@@ -54,6 +55,8 @@ const policyText = fc
       `    run: ${JSON.stringify(runText)}`,
       `    track: ${list(track)}`,
       `    ignore: ${list(ignored)}`,
+      // Above run depth only: a two-level pattern needs at least two run levels.
+      `    root_track: ${list(rootTrack.filter((p) => p.split('/').length <= run.length))}`,
       ...(manifest ? ['    manifest: index.json'] : []),
       `never: ${list(never)}`,
     ].join('\n');

@@ -16,11 +16,11 @@ describe('the .gitignore compiler', () => {
     expect(lines).toEqual([
       '!/runs/',
       '/runs/*',
-      '!/runs/runs_manifest.json',
       '!/runs/*/',
       '/runs/*/*',
       '!/runs/*/*/',
       '/runs/*/*/*',
+      '!/runs/runs_manifest.json',
       '!/runs/*/*/metrics.json',
       '!/runs/*/*/metadata.json',
       '!/runs/*/*/commit.txt',
@@ -51,12 +51,32 @@ describe('the .gitignore compiler', () => {
       '/wandb/run-*-*/files/*',
       '!/wandb/run-*-*/files/config.yaml',
       '!/wandb/run-*-*/files/*.json',
-      '/wandb/run-*-*/*/',
-      '!/wandb/run-*-*/files/',
       '/wandb/run-*-*/files/*/',
       '!/wandb/run-*-*/_sources/',
       '!/wandb/run-*-*/_sources/**',
       '/wandb/run-*-*/files/media/',
+    ]);
+  });
+
+  it('tracks files above run depth (root_track) and re-excludes folders named like them', () => {
+    const policy = parsePolicy(
+      'version: 1\nroots:\n  - path: .runs\n    run: "{task}/cli/{run}"\n    track: [manifest.json]\n    root_track: ["*/metrics.json"]\n    manifest: index.json\n',
+    );
+    expect(rules(compileBlockLines(new Classifier(policy)))).toEqual([
+      '!/.runs/',
+      '/.runs/*',
+      '!/.runs/*/',
+      '/.runs/*/*',
+      '!/.runs/*/cli/',
+      '/.runs/*/cli/*',
+      '!/.runs/*/cli/*/',
+      '/.runs/*/cli/*/*',
+      '!/.runs/index.json',
+      '!/.runs/*/metrics.json',
+      '!/.runs/*/cli/*/manifest.json',
+      '/.runs/*/*/',
+      '!/.runs/*/cli/',
+      '/.runs/*/cli/*/*/',
     ]);
   });
 

@@ -64,6 +64,8 @@ describe('policy loading', () => {
     ['version: 1\nroots: [{path: runs, run: "{id}"}]\nlimits: {file: huge}\n', 'limits.file', /not a size/],
     ['version: 1\nroots: [{path: runs, run: "{id}"}]\nlimits: {fiel: 1MB}\n', 'limits.fiel', /did you mean "file"/],
     ['- just\n- a list\n', '', /must be a mapping/],
+    ['version: 1\nroots: [{path: runs, run: "{id}", root_track: ["a/b.json"]}]\n', 'roots[0].root_track[0]', /inside the run folders/],
+    ['version: 1\nroots: [{path: runs, run: "{t}/{id}", root_track: ["*/"]}]\n', 'roots[0].root_track[0]', /names a folder/],
   ])('refuses %j at key %s', (text, key, reason) => {
     const error = errorOf(text);
     expect(error.location.key).toBe(key);

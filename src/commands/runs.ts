@@ -9,7 +9,7 @@ export class RunsCommand extends BaseCommand {
     details: `
       Reads the manifest files only (no scan of the run folders). Each \`--where FIELD OP VALUE\` must hold; OP is
       \`=\`, \`!=\`, \`>=\`, \`<=\`, \`>\`, \`<\` or \`~\` (substring). Numbers compare as numbers, other values as text
-      (ISO times order correctly); \`FIELD=null\` selects missing values. \`--sort FIELD\` ascends, \`--sort -FIELD\`
+      (ISO times order correctly); \`FIELD=null\` selects missing values. \`--sort FIELD\` ascends, \`--sort=-FIELD\`
       descends (missing values last).
     `,
     examples: [

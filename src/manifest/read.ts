@@ -13,7 +13,7 @@ export async function readManifest(file: string, label: string = file): Promise<
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(messages.manifest.missing(label));
-    throw error;
+    throw new UserError(messages.unreadable(label, (error as Error).message));
   }
   const manifest = parseAnyManifest(text);
   if (manifest === null) throw new UserError(messages.manifest.unreadable(label, hasConflictMarkers(text)));

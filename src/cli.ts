@@ -2,6 +2,14 @@ import { readFileSync } from 'node:fs';
 import { Builtins, Cli, type Command } from 'clipanion';
 import { CheckCommand } from './commands/check.js';
 import { InitCommand } from './commands/init.js';
+import {
+  ManifestCheckCommand,
+  ManifestMergeCommand,
+  ManifestRebuildCommand,
+  ManifestRefreshCommand,
+  ManifestUpdateCommand,
+} from './commands/manifest.js';
+import { RunsCommand } from './commands/runs.js';
 import { EXIT } from './errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -10,6 +18,12 @@ export function createCli(): Cli {
   const cli = new Cli({ binaryLabel: 'artifacts', binaryName: 'artifacts', binaryVersion: version, enableCapture: false });
   cli.register(InitCommand);
   cli.register(CheckCommand);
+  cli.register(ManifestRebuildCommand);
+  cli.register(ManifestCheckCommand);
+  cli.register(ManifestUpdateCommand);
+  cli.register(ManifestRefreshCommand);
+  cli.register(ManifestMergeCommand);
+  cli.register(RunsCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;

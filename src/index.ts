@@ -7,3 +7,24 @@ export { runCheck, type CheckResult, type Violation, type ViolationKind } from '
 export { runInit, type InitOptions, type InitResult } from './core/init.js';
 export { openRepo, type Repo } from './git/repo.js';
 export { ConfigError, GitError, UserError } from './errors.js';
+export {
+  checkManifest,
+  computeManifest,
+  manifestTargets,
+  rebuildManifest,
+  refreshManifestsFromIndex,
+  updateManifest,
+  type CheckManifestResult,
+  type ManifestDifference,
+  type ManifestSource,
+  type ManifestTarget,
+  type RebuildResult,
+  type RefreshResult,
+  type UpdateResult,
+} from './manifest/manifest.js';
+export { readManifest } from './manifest/read.js';
+export { findRuns, matches, parseCondition, sortRows, type Condition, type FindOptions, type Operator } from './manifest/query.js';
+export { mergeManifestTexts, type MergeResult } from './manifest/merge.js';
+export { renderManifest, buildState, parseCanonical, type Layout } from './manifest/format.js';
+export { MANIFEST_VERSION, type JsonValue, type Manifest, type Row } from './manifest/types.js';
+export type { FieldSource, FieldSpec } from './policy/policy.js';

@@ -51,4 +51,36 @@ export const messages = {
   blockMissing: 'the .gitignore has no managed block',
   blockDiffers: 'the managed block differs from the compiled policy',
   nothingInside: (root: string) => `the root folder ${root}/ does not exist yet`,
+
+  manifest: {
+    malformed: (file: string, error: string) => `${showPath(file)}: ${error} (the fields it feeds are null in that run's row, which records the error)`,
+    lockTimeout: (lock: string, pid: number | null) =>
+      `gave up waiting for ${lock}${pid === null ? '' : ` (held by process ${pid})`}: if no artifacts command is running, delete the lock file and retry.`,
+    unmerged: (path: string) =>
+      `${showPath(path)} has an unresolved merge conflict: resolve it and \`git add\` it first (or use \`artifacts manifest rebuild --worktree\`).`,
+    noManifest: 'no root of the policy has a `manifest`: add e.g. `manifest: runs_manifest.json` to a root in artifacts.policy.yaml.',
+    notARun: (folder: string, patterns: readonly string[]) =>
+      `${showPath(folder)} is not a run folder of a root with a manifest: run folders are ${patterns.join(', ')} (relative to the repository root).`,
+    missing: (file: string) => `${file} does not exist: run \`artifacts manifest rebuild\` to create it.`,
+    unreadable: (file: string, conflict: boolean) =>
+      conflict
+        ? `${file} has merge conflict markers: resolve it with \`${resolveCommand(file)}\` (it is recomputed from the merged run files).`
+        : `${file} is not a manifest (invalid JSON or no "runs" list): recreate it with \`artifacts manifest rebuild\`.`,
+    resolve: (file: string) => resolveCommand(file),
+    mergeConflict: (file: string, runs: readonly string[]) =>
+      `${file}: ${runs.length} run${runs.length === 1 ? '' : 's'} changed on both sides with different values (${runs.slice(0, 5).map(showPath).join(', ')}${runs.length > 5 ? ', …' : ''}): resolve the run files, \`git add\` them, then run \`${resolveCommand(file)}\`.`,
+    mergeUnreadable: (file: string) =>
+      `${file}: one side of the merge is not a manifest, so the rows cannot be merged: after the merge, run \`${resolveCommand(file)}\`.`,
+    mergeNoRoot: (file: string) => `${file} is not the manifest of any root in artifacts.policy.yaml: nothing to merge with.`,
+    badWhere: (expr: string) =>
+      `--where "${expr}" is not FIELD OP VALUE: OP is one of = != >= <= > < ~ (substring), e.g. --where total_tokens_in>=100000.`,
+    unknownField: (field: string, known: readonly string[]) => `no field "${field}" in the manifest: the fields are ${known.join(', ')}.`,
+    badLimit: (value: string) => `--limit ${value} is not a whole number of rows (0 or more).`,
+    formats: '--json and --csv are alternatives: choose one.',
+    noMerge: 'without the merge driver, a conflicted manifest is resolved with `artifacts manifest rebuild`, then `git add` of the manifest.',
+  },
 } as const;
+
+function resolveCommand(file: string): string {
+  return `artifacts manifest rebuild && git add -- ${shellQuote(file)}`;
+}

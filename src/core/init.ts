@@ -2,7 +2,7 @@
 // step) plugs in here; every step is idempotent, so a second init changes no byte.
 import path from 'node:path';
 import { readIfExists, writeAtomic } from '../fs/atomic.js';
-import { listIndex, type Repo } from '../git/repo.js';
+import { configGet, configSet, listIndex, type Repo } from '../git/repo.js';
 import { compileBlockLines, renderGitignore, splitGitignore } from '../policy/block.js';
 import { Classifier } from '../policy/classifier.js';
 import { parsePolicy } from '../policy/load.js';
@@ -103,7 +103,51 @@ const checkStep: Step = async (context) => {
   };
 };
 
-export const INIT_STEPS: readonly Step[] = [policyStep, compileStep, blockStep, checkStep];
+/** The merge driver's name in .gitattributes and the repository config. */
+export const MERGE_DRIVER = 'artifacts-manifest';
+export const MERGE_DRIVER_CONFIG = {
+  name: 'artifacts run manifest: merges rows by run path',
+  driver: 'artifacts manifest merge %O %A %B %P',
+} as const;
+
+/** A .gitattributes pattern for one file at the repository root, quoted when git needs it to be. */
+function attributesPattern(file: string): string {
+  const anchored = `/${file}`;
+  return /^[^\s"\\#!]+$/.test(anchored) ? anchored : `"${anchored.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * Registers the manifest merge driver: a line per manifest in .gitattributes (user lines kept, ours
+ * appended once) and merge.artifacts-manifest.{name,driver} in the repository config, which a clone does
+ * not carry: there, `artifacts init` again, or resolve a conflict with `artifacts manifest rebuild`.
+ */
+const mergeDriverStep: Step = async (context) => {
+  const classifier = context.classifier as Classifier;
+  const files = classifier.policy.roots.flatMap((root) => (root.manifest === undefined ? [] : [`${root.path}/${root.manifest}`]));
+  if (files.length === 0) return null;
+  const file = path.join(context.repo.root, '.gitattributes');
+  const existing = await readIfExists(file);
+  const lines = existing === null ? [] : existing.replace(/\r?\n$/, '').split(/\r?\n/);
+  const wanted = files.map((f) => `${attributesPattern(f)} merge=${MERGE_DRIVER}`);
+  const missing = wanted.filter((line) => !lines.some((l) => l.trim() === line));
+  const config = await Promise.all(
+    (['name', 'driver'] as const).map(async (key) => ({ key, ok: (await configGet(context.repo.root, `merge.${MERGE_DRIVER}.${key}`)) === MERGE_DRIVER_CONFIG[key] })),
+  );
+  if (missing.length === 0 && config.every((c) => c.ok)) {
+    return { step: 'merge', status: 'unchanged', path: '.gitattributes', detail: `manifest merge driver registered (${MERGE_DRIVER})` };
+  }
+  if (!context.options.dryRun) {
+    if (missing.length > 0) {
+      const eol = existing?.includes('\r\n') ? '\r\n' : '\n';
+      await writeAtomic(file, [...lines, ...missing].join(eol) + eol);
+    }
+    for (const { key, ok } of config) if (!ok) await configSet(context.repo.root, `merge.${MERGE_DRIVER}.${key}`, MERGE_DRIVER_CONFIG[key]);
+  }
+  const status = existing === null ? 'created' : 'updated';
+  return { step: 'merge', status, path: '.gitattributes', detail: `registered the manifest merge driver (${MERGE_DRIVER}) in .gitattributes and .git/config` };
+};
+
+export const INIT_STEPS: readonly Step[] = [policyStep, compileStep, blockStep, mergeDriverStep, checkStep];
 
 export async function runInit(repo: Repo, options: InitOptions): Promise<InitResult> {
   const context: InitContext = { repo, options };

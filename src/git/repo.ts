@@ -121,3 +121,14 @@ export async function decidingRules(repo: Repo, paths: readonly string[]): Promi
   }
   return rules;
 }
+
+/** A repository config value, or undefined when it is not set. */
+export async function configGet(cwd: string, key: string): Promise<string | undefined> {
+  // --local: the repository's own .git/config, the one `configSet` writes. Exit 1 means "not set".
+  const { stdout, exitCode } = await git(['config', '--local', '--get', key], { cwd, okExitCodes: [1] });
+  return exitCode === 1 ? undefined : stdout.toString('utf8').replace(/\n$/, '');
+}
+
+export async function configSet(cwd: string, key: string, value: string): Promise<void> {
+  await git(['config', '--local', key, value], { cwd });
+}

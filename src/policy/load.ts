@@ -8,10 +8,12 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import { ConfigError, type SourceLocation, UserError } from '../errors.js';
 import { messages } from '../messages.js';
 import { parseLiteralPath, parsePattern, parseRunPattern, PatternError, type Pattern, type PatternUse } from './pattern.js';
-import { DEFAULT_LIMITS, type Limits, type Policy, POLICY_FILE, type PolicyRoot } from './policy.js';
+import { Classifier } from './classifier.js';
+import { completeFields, FIELD_NAME, FieldError, parseFieldSource, RESERVED_FIELDS } from './fields.js';
+import { DEFAULT_LIMITS, type FieldSpec, type Limits, type Policy, POLICY_FILE, type PolicyRoot } from './policy.js';
 
 const TOP_KEYS = ['version', 'roots', 'never', 'limits'] as const;
-const ROOT_KEYS = ['path', 'run', 'track', 'root_track', 'ignore', 'manifest'] as const;
+const ROOT_KEYS = ['path', 'run', 'track', 'root_track', 'ignore', 'manifest', 'fields', 'counts', 'last_updated'] as const;
 const LIMIT_KEYS = ['file', 'repo_file', 'run'] as const;
 
 /** Reads the policy at the repository root; a missing file is a usage error that says how to create one. */
@@ -147,6 +149,39 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
         throw error;
       }
     }
+    const fields = parseFields(values.get('fields'), `${key}.fields`, run);
+    const names = fields.map((f) => f.name);
+    const fieldName = (node: Node | undefined, itemKey: string): string => {
+      const name = stringOf(node, itemKey, 'a field name');
+      if (!names.includes(name)) fail(node, itemKey, `"${name}" is not a field of this root; the fields are ${names.join(', ')}`);
+      return name;
+    };
+    const counts: Array<{ key: string; field: string }> = [];
+    const countsNode = values.get('counts');
+    if (countsNode === undefined) {
+      if (names.includes('framework')) counts.push({ key: 'frameworks', field: 'framework' });
+    } else if (!(isScalar(countsNode) && countsNode.value === null)) {
+      if (!isMap(countsNode)) fail(countsNode, `${key}.counts`, 'must be a mapping from a manifest key to the field it counts, e.g. { frameworks: framework }');
+      for (const pair of (countsNode as YAMLMap).items) {
+        const keyNode = pair.key as Node;
+        const name = isScalar(keyNode) ? String(keyNode.value) : '';
+        const countKey = `${key}.counts.${name}`;
+        keyOffsets.set(countKey, keyNode.range?.[0] ?? 0);
+        if (!FIELD_NAME.test(name) || ['version', 'last_updated', 'total_runs', 'runs'].includes(name)) {
+          fail(keyNode, countKey, `"${name}" cannot be a manifest key: use letters, digits and '_', and none of version, last_updated, total_runs, runs`);
+        }
+        counts.push({ key: name, field: fieldName(pair.value as Node, countKey) });
+      }
+    }
+    const lastUpdatedNode = values.get('last_updated');
+    let lastUpdated: string[];
+    if (lastUpdatedNode === undefined || (isScalar(lastUpdatedNode) && lastUpdatedNode.value === null)) {
+      lastUpdated = names.filter((n) => n.endsWith('_time'));
+    } else if (isSeq(lastUpdatedNode)) {
+      lastUpdated = lastUpdatedNode.items.map((item, i) => fieldName(item as Node, `${key}.last_updated[${i}]`));
+    } else {
+      lastUpdated = [fieldName(lastUpdatedNode, `${key}.last_updated`)];
+    }
     return {
       index,
       path: pathSegments.join('/'),
@@ -156,6 +191,9 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
       rootTrack: rootTrackList(values.get('root_track'), `${key}.root_track`, run.length),
       ignore: patternList(values.get('ignore'), `${key}.ignore`, 'ignore'),
       ...(manifest === undefined ? {} : { manifest }),
+      fields,
+      counts,
+      lastUpdated,
     };
   });
 
@@ -173,13 +211,63 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
   const never = patternList(topValues.get('never'), 'never', 'never');
   const limits = parseLimits(topValues.get('limits'), get, fail);
 
-  return {
+  const policy: Policy = {
     version: 1,
     roots,
     never,
     limits,
     locate: (key) => locateOffset(keyOffsets.get(key) ?? 0, key),
   };
+  // A field may only read a file the policy tracks: the manifest is a function of committed files.
+  const classifier = new Classifier(policy);
+  for (const root of roots) {
+    const sampleRun = [root.path, ...root.run.map((s) => s.glob.replace(/[*?]/g, 'x'))].join('/');
+    root.fields.forEach((field) => {
+      const { source } = field;
+      if (!('file' in source)) return;
+      const verdict = classifier.classify(`${sampleRun}/${source.file}`);
+      if (verdict !== 'track') {
+        const key = `roots[${root.index}].fields.${field.name}`;
+        const why = verdict === 'never' ? 'a `never` pattern matches it' : 'the policy does not track it';
+        throw new ConfigError(
+          locateOffset(keyOffsets.get(key) ?? 0, key),
+          `reads ${source.file}, but ${why}: a field reads tracked files only (add it to \`track\`)`,
+        );
+      }
+    });
+  }
+  return policy;
+
+  function parseFields(node: Node | undefined, key: string, run: PolicyRoot['run']): FieldSpec[] {
+    const written: FieldSpec[] = [];
+    if (node !== undefined && !(isScalar(node) && node.value === null)) {
+      if (!isMap(node)) {
+        return fail(node, key, 'must be a mapping from field name to source, e.g. { total_tokens_in: "metrics.json#/total_tokens_in" }');
+      }
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node;
+        const name = isScalar(keyNode) ? String(keyNode.value) : '';
+        const fieldKey = `${key}.${name}`;
+        keyOffsets.set(fieldKey, keyNode.range?.[0] ?? 0);
+        if (!FIELD_NAME.test(name)) fail(keyNode, fieldKey, `"${name}" is not a field name: letters, digits and '_', not starting with a digit`);
+        if ((RESERVED_FIELDS as readonly string[]).includes(name)) fail(keyNode, fieldKey, `"${name}" is written by the manifest itself: choose another name`);
+        const valueNode = pair.value as Node;
+        const text = stringOf(valueNode, fieldKey, 'a source such as "metrics.json#/total_tokens_in", "commit.txt" or "{run_id}"');
+        let source;
+        try {
+          source = parseFieldSource(text, run);
+        } catch (error) {
+          if (error instanceof FieldError) return fail(valueNode, fieldKey, error.message);
+          throw error;
+        }
+        if ((name === 'path') !== (source.kind === 'path')) {
+          fail(valueNode, fieldKey, name === 'path' ? '"path" is the run folder below the root: its source is "{path}"' : '"{path}" is the field named path');
+        }
+        written.push({ name, text, source });
+      }
+    }
+    return completeFields(written, run);
+  }
 }
 
 function parseLimits(

@@ -19,6 +19,32 @@ export interface PolicyRoot {
   ignore: Pattern[];
   /** File name of the root's manifest, directly in the root; always tracked. */
   manifest?: string;
+  /** The manifest's row fields, in row key order (captures and `path` included). */
+  fields: FieldSpec[];
+  /** Top-level count objects of the manifest: key name -> field counted (e.g. frameworks -> framework). */
+  counts: Array<{ key: string; field: string }>;
+  /** Fields whose latest value is the manifest's `last_updated`. */
+  lastUpdated: string[];
+}
+
+/** Where a manifest field's value comes from. */
+export type FieldSource =
+  /** A {name} capture of the run pattern. */
+  | { kind: 'capture'; capture: string }
+  /** The run folder relative to the root. */
+  | { kind: 'path' }
+  /** A JSON pointer into a JSON or YAML file of the run. */
+  | { kind: 'json' | 'yaml'; file: string; pointer: string[] }
+  /** A JSON pointer into the last record of a JSON Lines file. */
+  | { kind: 'jsonl'; file: string; pointer: string[] }
+  /** The first line of a text file. */
+  | { kind: 'line'; file: string };
+
+export interface FieldSpec {
+  name: string;
+  /** As written in the policy (or implied). */
+  text: string;
+  source: FieldSource;
 }
 
 export interface Limits {

@@ -1,7 +1,7 @@
 // Real git repositories for tests: a fixed branch and identity, no signing, no hooks or config from the
 // machine, and no GIT_* variables leaking in from a hook that runs the tests.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,4 +95,21 @@ export async function withGitRepo<T>(fn: (repo: TestRepo) => Promise<T> | T): Pr
   } finally {
     scratch.cleanup();
   }
+}
+
+/**
+ * An environment whose PATH starts with a folder holding an `artifacts` link to the built bin, so that git
+ * finds the merge driver command `artifacts manifest merge …` as it would with an installed package.
+ */
+export function withArtifactsOnPath(repo: TestRepo): TestRepo {
+  const binDir = path.join(repo.home, 'bin');
+  mkdirSync(binDir, { recursive: true });
+  const link = path.join(binDir, 'artifacts');
+  try {
+    symlinkSync(BIN, link);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const env = { ...repo.env, PATH: `${binDir}${path.delimiter}${repo.env.PATH ?? ''}` };
+  return openTestRepo(repo.dir, repo.home, env);
 }

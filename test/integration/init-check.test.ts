@@ -57,7 +57,7 @@ describe('init on a generated experiment repository', () => {
       // The odd names of the generator made it through (spaces, unicode).
       expect(expected.some((p) => p.includes('retry copy (2)'))).toBe(true);
       expect(expected.some((p) => p.includes('ünïcødé-実験-ε'))).toBe(true);
-      expect(staged(repo)).toEqual([...expected, '.gitignore', 'artifacts.policy.yaml'].sort());
+      expect(staged(repo)).toEqual([...expected, '.gitattributes', '.gitignore', 'artifacts.policy.yaml'].sort());
 
       const before = [gitignore, readFileSync(path.join(repo.dir, 'artifacts.policy.yaml'), 'utf8')];
       const again = repo.cli('init');

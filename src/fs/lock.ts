@@ -1,0 +1,96 @@
+// An exclusive lock file beside the file it guards (runs/.runs_manifest.json.lock), so that many runners
+// finishing at once update the manifest one after another: read, modify, write a temporary file, rename.
+// The lock is created with O_EXCL ('wx'), which the file system makes atomic. A lock whose holder died
+// (same host, pid gone) or that is older than STALE_MS is broken; waiting backs off with jitter.
+import { hostname } from 'node:os';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { messages } from '../messages.js';
+
+const STALE_MS = 30_000;
+const TIMEOUT_MS = 120_000;
+
+export function lockPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.lock`);
+}
+
+export async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const lock = lockPathFor(file);
+  await acquire(lock);
+  try {
+    return await fn();
+  } finally {
+    await unlink(lock).catch(() => {});
+  }
+}
+
+async function acquire(lock: string): Promise<void> {
+  const started = Date.now();
+  let delay = 2;
+  for (;;) {
+    try {
+      const handle = await open(lock, 'wx');
+      await handle.writeFile(`${process.pid}\n${hostname()}\n${new Date().toISOString()}\n`);
+      await handle.close();
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = await readHolder(lock);
+    if (holder && (await isStale(lock, holder))) {
+      await breakLock(lock, holder.text);
+      continue;
+    }
+    if (Date.now() - started > TIMEOUT_MS) throw new UserError(messages.manifest.lockTimeout(lock, holder?.pid ?? null));
+    await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 100);
+  }
+}
+
+interface Holder {
+  text: string;
+  pid: number | null;
+  host: string | null;
+}
+
+async function readHolder(lock: string): Promise<Holder | null> {
+  try {
+    const text = await readFile(lock, 'utf8');
+    const [pid, host] = text.split('\n');
+    return { text, pid: /^\d+$/.test(pid ?? '') ? Number(pid) : null, host: host || null };
+  } catch {
+    return null; // released meanwhile, or not written yet: try again
+  }
+}
+
+async function isStale(lock: string, holder: Holder): Promise<boolean> {
+  if (holder.pid !== null && holder.host === hostname()) {
+    try {
+      process.kill(holder.pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
+    }
+  }
+  try {
+    return Date.now() - (await stat(lock)).mtimeMs > STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Moves the stale lock aside, then checks that what was moved is the stale lock and not one a faster
+ * process took meanwhile; such a lock is put back (link fails if yet another process holds the name).
+ */
+async function breakLock(lock: string, staleText: string): Promise<void> {
+  const aside = `${lock}.${process.pid}.${Date.now()}.stale`;
+  try {
+    await rename(lock, aside);
+  } catch {
+    return; // someone else broke it first
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => staleText);
+  if (moved !== staleText) await link(aside, lock).catch(() => {});
+  await unlink(aside).catch(() => {});
+}

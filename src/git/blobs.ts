@@ -1,0 +1,86 @@
+// Reading staged content: index entries with their object ids, and blobs by the hundred through one
+// `git cat-file --batch`. The manifest is computed from these, never from the work tree, so that a
+// partially staged file contributes exactly what will be committed.
+import { git, splitNul } from './git.js';
+import type { Repo } from './repo.js';
+
+export interface StagedEntry {
+  path: string;
+  mode: string;
+  oid: string;
+  /** 0 for a normal entry; 1, 2, 3 for the base, ours and theirs of an unmerged path. */
+  stage: number;
+}
+
+/** argv stays far below ARG_MAX (Linux: 2 MiB total, 128 KiB per argument) with run folders in chunks. */
+const PATHSPECS_PER_CALL = 2000;
+
+/** The index entries under the given folders or files (all of the index when none are given). */
+export async function listStaged(repo: Repo, pathspecs: readonly string[] | null): Promise<StagedEntry[]> {
+  const chunks: Array<readonly string[]> = [];
+  if (pathspecs === null) chunks.push([]);
+  else for (let i = 0; i < pathspecs.length; i += PATHSPECS_PER_CALL) chunks.push(pathspecs.slice(i, i + PATHSPECS_PER_CALL));
+  const entries: StagedEntry[] = [];
+  for (const chunk of chunks) {
+    // -z: paths verbatim, NUL-terminated; --stage: "<mode> <oid> <stage>\t<path>", the object id we read.
+    // git() pins --literal-pathspecs, so a run folder named "a[1]*" is that folder and nothing else.
+    const { stdout } = await git(['ls-files', '-z', '--stage', '--', ...chunk], { cwd: repo.root });
+    for (const record of splitNul(stdout)) {
+      const tab = record.indexOf('\t');
+      const [mode, oid, stage] = record.slice(0, tab).split(' ') as [string, string, string];
+      entries.push({ path: record.slice(tab + 1), mode, oid, stage: Number(stage) });
+    }
+  }
+  return entries;
+}
+
+/**
+ * The content of each object named by `specs` (object ids, or `REV:PATH` such as `HEAD:runs/m.json` and
+ * `:runs/m.json` for the index), in one `git cat-file --batch`; null for an object that does not exist.
+ * Specs must not contain a newline (object ids never do; callers check paths).
+ */
+export async function readObjects(repo: Repo, specs: readonly string[]): Promise<Array<Buffer | null>> {
+  if (specs.length === 0) return [];
+  // --batch: for each input line, "<oid> <type> <size>\n<content>\n", or "<spec> missing\n" (also
+  // "ambiguous"); the content is raw bytes, so the output is parsed as a Buffer, never as text.
+  const { stdout } = await git(['cat-file', '--batch'], { cwd: repo.root, input: `${specs.join('\n')}\n` });
+  const results: Array<Buffer | null> = [];
+  let at = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const eol = stdout.indexOf(0x0a, at);
+    if (eol === -1) throw new Error(`git cat-file --batch: output ended before object ${i + 1} of ${specs.length}`);
+    const header = stdout.toString('utf8', at, eol);
+    at = eol + 1;
+    const parts = header.split(' ');
+    if (parts.length !== 3 || !/^\d+$/.test(parts[2] as string)) {
+      results.push(null); // "<spec> missing" or "<spec> ambiguous": no such object
+      continue;
+    }
+    const size = Number(parts[2]);
+    results.push(parts[1] === 'blob' ? stdout.subarray(at, at + size) : null);
+    at += size + 1; // the content, then the newline git adds after it
+  }
+  return results;
+}
+
+/** Writes `text` as a blob and puts it in the index at `path` (what `git add` does, without a work-tree file). */
+export async function stageText(repo: Repo, path: string, text: string): Promise<void> {
+  // -w: store the object; --stdin: content from standard input; --path: apply that path's filters.
+  const { stdout } = await git(['hash-object', '-w', '--stdin', `--path=${path}`], { cwd: repo.root, input: text });
+  const oid = stdout.toString('utf8').trim();
+  // --add: the path may be new; --cacheinfo: mode, object and path given directly, no work-tree read.
+  await git(['update-index', '--add', '--cacheinfo', `100644,${oid},${path}`], { cwd: repo.root });
+}
+
+/** `git add` of one file that the policy tracks (its path comes from the policy, never a glob). */
+export async function addPath(repo: Repo, path: string): Promise<void> {
+  await git(['add', '--', path], { cwd: repo.root });
+}
+
+/** Paths the staged changes touch, relative to the root: added, modified, deleted, both sides of a rename. */
+export async function stagedChanges(repo: Repo): Promise<string[]> {
+  // --cached: index against HEAD (against the empty tree before the first commit); --no-renames: a rename
+  // is its deletion and its addition, so both run folders are refreshed; -z: paths verbatim.
+  const { stdout } = await git(['diff', '--cached', '-z', '--name-only', '--no-renames', '--no-ext-diff'], { cwd: repo.root });
+  return splitNul(stdout);
+}

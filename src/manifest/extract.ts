@@ -1,0 +1,110 @@
+// One manifest row from a run's files. The files come from the index (staged blobs) or from the work tree;
+// this module only sees bytes. A missing file or field is null; a malformed file adds an `errors` entry to
+// the row (with the parser's line:col) and one warning, and never stops the other rows.
+import { parseDocument } from 'yaml';
+import { messages } from '../messages.js';
+import type { PolicyRoot } from '../policy/policy.js';
+import { jsonErrorAt } from './json-error.js';
+import type { JsonValue, Row } from './types.js';
+
+/** A run's source files by name relative to the run folder; null when the run has no such file. */
+export type RunFiles = ReadonlyMap<string, Buffer | null>;
+
+export interface RunRef {
+  /** The run folder relative to the repository root. */
+  runPath: string;
+  /** The run pattern's {name} captures. */
+  captures: Record<string, string>;
+}
+
+export interface ExtractedRow {
+  row: Row;
+  /** One per malformed file: "runs/x/y/metrics.json: …". */
+  warnings: string[];
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
+
+export function extractRow(root: PolicyRoot, run: RunRef, files: RunFiles): ExtractedRow {
+  const parsed = new Map<string, Parsed | null>();
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const open = (kind: 'json' | 'yaml' | 'jsonl', file: string): Parsed | null => {
+    const key = `${kind}:${file}`;
+    if (!parsed.has(key)) {
+      const bytes = files.get(file) ?? null;
+      const result = bytes === null ? null : parseSource(kind, bytes);
+      if (result && !result.ok) {
+        errors.push(`${file}: ${result.error}`);
+        warnings.push(messages.manifest.malformed(`${run.runPath}/${file}`, result.error));
+      }
+      parsed.set(key, result);
+    }
+    return parsed.get(key) ?? null;
+  };
+  const row: Row = {};
+  for (const field of root.fields) {
+    const { source } = field;
+    let value: JsonValue = null;
+    if (source.kind === 'capture') value = run.captures[source.capture] ?? null;
+    else if (source.kind === 'path') value = run.runPath.slice(root.path.length + 1);
+    else if (source.kind === 'line') {
+      const bytes = files.get(source.file) ?? null;
+      if (bytes !== null && bytes.length > 0) value = (bytes.toString('utf8').split('\n', 1)[0] as string).replace(/\r$/, '');
+    } else {
+      const doc = open(source.kind, source.file);
+      if (doc?.ok) value = pointAt(doc.value, source.pointer);
+    }
+    row[field.name] = value;
+  }
+  if (errors.length > 0) row.errors = errors;
+  return { row, warnings };
+}
+
+function parseSource(kind: 'json' | 'yaml' | 'jsonl', bytes: Buffer): Parsed {
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (kind === 'json') return parseJson(text, 1);
+  if (kind === 'jsonl') {
+    // The last record: the last line that is not blank.
+    const lines = text.split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if ((lines[i] as string).trim() !== '') return parseJson(lines[i] as string, i + 1);
+    }
+    return { ok: true, value: null };
+  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const [error] = doc.errors;
+  if (error) {
+    const pos = error.linePos?.[0];
+    return { ok: false, error: `invalid YAML at ${pos ? `${pos.line}:${pos.col}` : '1:1'}: ${error.message.split('\n')[0]}` };
+  }
+  return { ok: true, value: doc.toJS() };
+}
+
+/** JSON.parse, and on failure the first error's line:col (counted from `firstLine`). */
+function parseJson(text: string, firstLine: number): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    const { line, column, problem } = jsonErrorAt(text);
+    return { ok: false, error: `invalid JSON at ${line + firstLine - 1}:${column}: ${problem}` };
+  }
+}
+
+/** Follows a JSON pointer; anything missing on the way is null. Values are kept as JSON. */
+function pointAt(value: unknown, pointer: readonly string[]): JsonValue {
+  let current: unknown = value;
+  for (const token of pointer) {
+    if (Array.isArray(current)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token)) return null;
+      current = current[Number(token)];
+    } else if (current !== null && typeof current === 'object') {
+      current = Object.hasOwn(current, token) ? (current as Record<string, unknown>)[token] : undefined;
+    } else return null;
+    if (current === undefined) return null;
+  }
+  // YAML may produce values JSON cannot hold (dates, maps with odd keys): JSON decides what is kept.
+  if (current === undefined) return null;
+  return JSON.parse(JSON.stringify(current) ?? 'null') as JsonValue;
+}

@@ -1,0 +1,120 @@
+// Rows from the two places a run's files can be read: the index (staged blobs, what will be committed)
+// and the work tree (what a runner just wrote). Both yield, per run folder, its row or null when the run
+// has no tracked file there (deleted).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { listStaged, readObjects } from '../git/blobs.js';
+import type { Repo } from '../git/repo.js';
+import { messages } from '../messages.js';
+import type { Classifier } from '../policy/classifier.js';
+import { sourceFiles } from '../policy/fields.js';
+import type { PolicyRoot } from '../policy/policy.js';
+import { extractRow, type RunRef } from './extract.js';
+import type { Row } from './types.js';
+
+export interface RunRows {
+  /** Run folder (relative to the repository root) -> its row, or null when it has no tracked file. */
+  rows: Map<string, Row | null>;
+  warnings: string[];
+}
+
+/**
+ * Rows from the index for the given run folders, or for every run of the root (runPaths null). Only the
+ * fields' source files are read, all in one `git cat-file --batch`.
+ */
+export async function rowsFromIndex(repo: Repo, classifier: Classifier, root: PolicyRoot, runPaths: readonly string[] | null): Promise<RunRows> {
+  const files = sourceFiles(root.fields);
+  const entries = await listStaged(repo, runPaths ?? [root.path]);
+  const runs = new Map<string, { ref: RunRef; oids: Map<string, string> }>();
+  for (const entry of entries) {
+    const loc = classifier.runOf(entry.path);
+    if (!loc || loc.root !== root || loc.inner === '' || classifier.classify(entry.path) !== 'track') continue;
+    let run = runs.get(loc.runPath);
+    if (!run) runs.set(loc.runPath, (run = { ref: { runPath: loc.runPath, captures: loc.fields }, oids: new Map() }));
+    if (files.includes(loc.inner)) {
+      if (entry.stage !== 0) throw new UserError(messages.manifest.unmerged(entry.path));
+      run.oids.set(loc.inner, entry.oid);
+    }
+  }
+  const wanted = [...runs.values()].flatMap((run) => [...run.oids.values()]);
+  const blobs = await readObjects(repo, wanted);
+  const byOid = new Map(wanted.map((oid, i) => [oid, blobs[i] ?? null]));
+  const result: RunRows = { rows: new Map(), warnings: [] };
+  for (const runPath of runPaths ?? []) result.rows.set(runPath, null);
+  for (const [runPath, run] of runs) {
+    const contents = new Map(files.map((f) => [f, run.oids.has(f) ? (byOid.get(run.oids.get(f) as string) ?? null) : null]));
+    const { row, warnings } = extractRow(root, run.ref, contents);
+    result.rows.set(runPath, row);
+    result.warnings.push(...warnings);
+  }
+  return result;
+}
+
+/**
+ * Rows from the work tree. With runPaths null, walks the root entering only the folders the policy enters
+ * (never a workspace or another ignored folder), reading each run's source files once.
+ */
+export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: PolicyRoot, runPaths: readonly string[] | null): RunRows {
+  const result: RunRows = { rows: new Map(), warnings: [] };
+  const files = sourceFiles(root.fields);
+  const readRun = (runPath: string) => {
+    const loc = classifier.runOf(runPath);
+    if (!loc || loc.root !== root || loc.inner !== '' || !hasTrackedFile(repo.root, classifier, runPath)) {
+      result.rows.set(runPath, null);
+      return;
+    }
+    const contents = new Map(files.map((f) => [f, readOrNull(path.join(repo.root, runPath, f))]));
+    const { row, warnings } = extractRow(root, { runPath, captures: loc.fields }, contents);
+    result.rows.set(runPath, row);
+    result.warnings.push(...warnings);
+  };
+  if (runPaths !== null) {
+    for (const runPath of runPaths) readRun(runPath);
+    return result;
+  }
+  const levels = root.run.length;
+  const walk = (folder: string, depth: number) => {
+    if (depth === levels) return readRun(folder);
+    for (const entry of listDir(path.join(repo.root, folder))) {
+      if (!entry.isDirectory()) continue;
+      const child = `${folder}/${entry.name}`;
+      if (classifier.classifyFolder(child) === 'enter') walk(child, depth + 1);
+    }
+  };
+  walk(root.path, 0);
+  return result;
+}
+
+function listDir(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+/** Whether the folder holds a file the policy tracks, looking into the folders the policy enters only. */
+function hasTrackedFile(repoRoot: string, classifier: Classifier, folder: string): boolean {
+  const entries = listDir(path.join(repoRoot, folder));
+  for (const entry of entries) {
+    if (entry.isFile() && classifier.classify(`${folder}/${entry.name}`) === 'track') return true;
+  }
+  for (const entry of entries) {
+    const child = `${folder}/${entry.name}`;
+    if (entry.isDirectory() && classifier.classifyFolder(child) === 'enter' && hasTrackedFile(repoRoot, classifier, child)) return true;
+  }
+  return false;
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Builtins, Cli, type Command } from 'clipanion';
+import { AuditCommand } from './commands/audit.js';
 import { CheckCommand } from './commands/check.js';
 import { InitCommand } from './commands/init.js';
 import { EXIT } from './errors.js';
@@ -10,6 +11,7 @@ export function createCli(): Cli {
   const cli = new Cli({ binaryLabel: 'artifacts', binaryName: 'artifacts', binaryVersion: version, enableCapture: false });
   cli.register(InitCommand);
   cli.register(CheckCommand);
+  cli.register(AuditCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;

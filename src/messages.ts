@@ -47,6 +47,23 @@ export const messages = {
     unsupported: 'a nested repository or submodule inside a root',
   },
 
+  pins: {
+    malformed: (file: string, why: string) =>
+      `${file} is malformed (${why}): restore it with \`git checkout -- ${file}\`, or fix it by hand.`,
+  },
+
+  audit: {
+    badTop: (value: string) => `--top must be a whole number from 0 up, not "${value}".`,
+    badBy: (value: string, known: readonly string[]) =>
+      `--by ${value}: group by ${known.map((k) => `"${k}"`).join(' or ')} (run, or a {name} of a root's run pattern).`,
+    unreadable: (folder: string, why: string) => `cannot read ${showPath(folder)}/ (${why}): its files are not counted`,
+    vanished: (file: string, why: string) => `cannot stat ${showPath(file)} (${why}): not counted`,
+    missingRoot: (root: string) => `the root folder ${root}/ does not exist yet`,
+    neverOnDisk: (count: number) =>
+      `${count} file${count === 1 ? '' : 's'} matching \`never\` ${count === 1 ? 'is' : 'are'} on disk: git ignores ${count === 1 ? 'it' : 'them'}; make sure nothing copies ${count === 1 ? 'it' : 'them'} elsewhere`,
+    progress: (files: number, runs: number) => `audit: ${files.toLocaleString('en-US')} files, ${runs.toLocaleString('en-US')} runs…`,
+  },
+
   blockMissing: 'the .gitignore has no managed block',
   blockDiffers: 'the managed block differs from the compiled policy',
   nothingInside: (root: string) => `the root folder ${root}/ does not exist yet`,

@@ -13,9 +13,21 @@ export interface PolicyRoot {
   run: RunSegment[];
   track: Pattern[];
   ignore: Pattern[];
+  /** Which files of a run `artifacts snapshot` commits, relative to the run folder. `never` always stays out. */
+  snapshot: SnapshotRule;
   /** File name of the root's manifest, directly in the root; always tracked. */
   manifest?: string;
 }
+
+export interface SnapshotRule {
+  /** A file is in the snapshot when one of these matches it (or a folder above it)... */
+  include: Pattern[];
+  /** ...and none of these does. */
+  exclude: Pattern[];
+}
+
+/** The snapshot rule of a root that does not say: every file of the run but its workspace/ (the runs preset's). */
+export const DEFAULT_SNAPSHOT = { include: ['**'], exclude: ['workspace/'] } as const;
 
 export interface Limits {
   /** Largest blob under a root, in bytes. */

@@ -1,9 +1,11 @@
 // `artifacts audit`: where the bytes are, split by the policy. Walks every root on disk (lstat on every
 // file: its floor is `du -sb`), sums per run and per root, and keeps only bounded top-N lists, so memory
 // grows with the number of runs, never with the number of files. Returns data; rendering is elsewhere.
-import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
+import { type Dirent, existsSync, lstatSync, readdirSync, type Stats } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { Classifier, CompiledRoot } from '../policy/classifier.js';
+import { Worker } from 'node:worker_threads';
+import type { Classifier } from '../policy/classifier.js';
 import { messages } from '../messages.js';
 
 /** Files (regular files and symbolic links) and their sizes. */
@@ -103,6 +105,8 @@ export interface AuditOptions {
   by?: string;
   /** Called now and then while walking, with the files seen so far (for a progress line). */
   onProgress?: (progress: { files: number; runs: number; current: string }) => void;
+  /** Worker threads for large trees (default: the CPU count, at most 4; 1: walk in this thread only). */
+  threads?: number;
 }
 
 const NEAR = 0.8;
@@ -125,7 +129,7 @@ function addSplit(into: Split, from: Split): void {
 const ratioOf = (split: Split): number | null => (split.tracked.bytes === 0 ? null : split.ignored.bytes / split.tracked.bytes);
 
 /** The N largest items seen, in a small array kept sorted (N is a screenful: insertion beats a heap). */
-class TopN<T extends { bytes: number }> {
+export class TopN<T extends { bytes: number }> {
   readonly items: T[] = [];
   constructor(private readonly size: number) {}
   offer(item: T): void {
@@ -142,20 +146,182 @@ class TopN<T extends { bytes: number }> {
 type FolderState = 'enter' | 'ignore' | 'never';
 type Kind = 'tracked' | 'ignored' | 'never';
 
+/** Partial results of a walk: what a worker thread sends back for its share of the runs. */
+export interface WalkOutput {
+  runs: { path: string; split: Split }[];
+  largestIgnoredFolders: FolderSize[];
+  largestIgnoredFiles: SizedPath[];
+  nearFiles: NearLimit[];
+  never: SizedPath[];
+  warnings: string[];
+  files: number;
+}
+
+/**
+ * Sizes files under a folder by the policy. Below a folder the policy ignores wholesale, files are only
+ * checked against `never` (classify() is the expensive part there, and its answer is known).
+ */
+export class Walker {
+  readonly largestFolders: TopN<FolderSize>;
+  readonly largestFiles: TopN<SizedPath>;
+  nearFiles: NearLimit[] = [];
+  never: SizedPath[] = [];
+  warnings: string[] = [];
+  files = 0;
+  private folder: FolderSize | null = null;
+
+  constructor(
+    private readonly classifier: Classifier,
+    private readonly top: number,
+    private readonly onFile?: (files: number) => void,
+  ) {
+    this.largestFolders = new TopN(top);
+    this.largestFiles = new TopN(top);
+  }
+
+  /** Walks a run folder whole. */
+  walkRun(abs: string, rel: string, levels: number): Split {
+    const split = emptySplit();
+    this.walk(abs, rel, levels, levels, 'enter', split);
+    return split;
+  }
+
+  /**
+   * Walks the folder at `abs` (`rel` from the repository root, `depth` levels below its root). With
+   * `onRunFolder`, run folders are handed to it instead of being entered.
+   */
+  walk(abs: string, rel: string, depth: number, levels: number, state: FolderState, split: Split, onRunFolder?: (abs: string, rel: string) => void): boolean {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (depth === 0 && code === 'ENOENT') return false;
+      this.warnings.push(messages.audit.unreadable(rel, code ?? (error as Error).message));
+      return true;
+    }
+    const classifier = this.classifier;
+    for (const entry of entries) {
+      const name = entry.name;
+      const childAbs = `${abs}/${name}`;
+      const childRel = `${rel}/${name}`;
+      let isDir = entry.isDirectory();
+      let stats: Stats | null = null;
+      if (!isDir && !entry.isFile() && !entry.isSymbolicLink()) {
+        // The file system did not say (DT_UNKNOWN), or a special file: lstat decides.
+        stats = this.lstat(childAbs, childRel);
+        if (!stats) continue;
+        isDir = stats.isDirectory();
+        if (!isDir && !stats.isFile() && !stats.isSymbolicLink()) continue; // fifo, socket, device: git skips them
+      }
+      if (isDir) {
+        if (name === '.git' && depth > 0) continue; // a nested repository's own database
+        const childState: FolderState =
+          state === 'never'
+            ? 'never'
+            : state === 'ignore'
+              ? classifier.isNeverName(childRel, name, true) ? 'never' : 'ignore'
+              : (classifier.classifyFolder(childRel) as FolderState);
+        if (onRunFolder && depth + 1 === levels && childState === 'enter') {
+          onRunFolder(childAbs, childRel);
+          continue;
+        }
+        const startsFolder = childState === 'ignore' && this.folder === null;
+        if (startsFolder) this.folder = { path: `${childRel}/`, files: 0, bytes: 0, allocated: 0 };
+        this.walk(childAbs, childRel, depth + 1, levels, childState, split, onRunFolder);
+        if (startsFolder) {
+          this.largestFolders.offer(this.folder as FolderSize);
+          this.folder = null;
+        }
+        continue;
+      }
+      stats ??= this.lstat(childAbs, childRel);
+      if (!stats) continue;
+      let kind: Kind;
+      if (state === 'never') kind = 'never';
+      else if (state === 'ignore') kind = classifier.isNeverName(childRel, name, false) ? 'never' : 'ignored';
+      else {
+        const verdict = classifier.classify(childRel);
+        kind = verdict === 'track' ? 'tracked' : verdict === 'never' ? 'never' : 'ignored';
+      }
+      this.count(childRel, kind, stats, split);
+    }
+    return true;
+  }
+
+  private lstat(abs: string, rel: string): Stats | null {
+    try {
+      return lstatSync(abs);
+    } catch (error) {
+      this.warnings.push(messages.audit.vanished(rel, (error as NodeJS.ErrnoException).code ?? (error as Error).message));
+      return null;
+    }
+  }
+
+  private count(rel: string, kind: Kind, stats: Stats, split: Split): void {
+    const bucket = split[kind];
+    const allocated = stats.blocks * 512;
+    bucket.files++;
+    if (stats.isSymbolicLink()) bucket.links++;
+    bucket.bytes += stats.size;
+    bucket.allocated += allocated;
+    if (kind === 'ignored') {
+      const folder = this.folder;
+      if (folder) {
+        folder.files++;
+        folder.bytes += stats.size;
+        folder.allocated += allocated;
+      }
+      this.largestFiles.offer({ path: rel, bytes: stats.size, allocated });
+    } else if (kind === 'tracked') {
+      const limit = this.classifier.policy.limits.file;
+      if (stats.size > NEAR * limit) this.nearFiles.push({ path: rel, kind: 'file', bytes: stats.size, limit, fraction: stats.size / limit });
+    } else if (this.never.length < NEVER_LISTED) {
+      this.never.push({ path: rel, bytes: stats.size, allocated });
+    }
+    this.files++;
+    if (this.onFile && this.files % PROGRESS_EVERY === 0) this.onFile(this.files);
+  }
+
+  /** What was gathered since the last drain, for a worker's reply; starts afresh. */
+  drain(runs: { path: string; split: Split }[]): WalkOutput {
+    const output: WalkOutput = {
+      runs,
+      largestIgnoredFolders: this.largestFolders.items.splice(0),
+      largestIgnoredFiles: this.largestFiles.items.splice(0),
+      nearFiles: this.nearFiles,
+      never: this.never,
+      warnings: this.warnings,
+      files: this.files,
+    };
+    this.nearFiles = [];
+    this.never = [];
+    this.warnings = [];
+    this.files = 0;
+    return output;
+  }
+}
+
+/** Runs handed to each worker thread at a time: small enough to balance the load, large enough to be cheap. */
+const CHUNK = 64;
+/** Below this many runs, worker threads cost more than they save. */
+const PARALLEL_FROM = 200;
+
 /** Walks the roots and sizes every file by the policy's verdict. */
-export function runAudit(repoRoot: string, classifier: Classifier, options: AuditOptions = {}): AuditResult {
+export async function runAudit(repoRoot: string, classifier: Classifier, options: AuditOptions = {}): Promise<AuditResult> {
   const top = options.top ?? 10;
   const by = options.by ?? 'run';
   const limits = classifier.policy.limits;
-  const warnings: string[] = [];
   const runs: RunReport[] = [];
   const roots: RootReport[] = [];
-  const largestFolders = new TopN<FolderSize>(top);
-  const largestFiles = new TopN<SizedPath>(top);
   const nearLimits: NearLimit[] = [];
-  const never: SizedPath[] = [];
-  let seen = 0;
+  let runsDone = 0;
+  let filesDone = 0;
+  const progress = (files: number, current: string) => options.onProgress?.({ files, runs: runsDone, current });
+  const walker = new Walker(classifier, top, (files) => progress(filesDone + files, ''));
 
+  // First the levels above the run folders (in this thread), collecting the run folders.
+  const pending: { abs: string; rel: string; root: RootReport }[] = [];
   for (const compiled of classifier.roots) {
     const rootPath = compiled.root.path;
     const report: RootReport = {
@@ -169,123 +335,49 @@ export function runAudit(repoRoot: string, classifier: Classifier, options: Audi
     };
     roots.push(report);
     const levels = compiled.runMatchers.length;
+    report.exists = walker.walk(path.join(repoRoot, rootPath), rootPath, 0, levels, 'enter', report.outsideRuns, (abs, rel) =>
+      pending.push({ abs, rel, root: report }),
+    );
+  }
+  const rootOfRun = new Map(pending.map((p) => [p.rel, p.root]));
+  const finishRun = (runPath: string, split: Split): void => {
+    const root = rootOfRun.get(runPath) as RootReport;
+    const fields = classifier.runOf(runPath)?.fields ?? {};
+    runs.push({ path: runPath, root: root.path, fields, ...split, ratio: ratioOf(split) });
+    root.runs++;
+    runsDone++;
+    addSplit(root, split);
+    if (split.tracked.bytes > NEAR * limits.run) {
+      nearLimits.push({ path: runPath, kind: 'run', bytes: split.tracked.bytes, limit: limits.run, fraction: split.tracked.bytes / limits.run });
+    }
+  };
 
-    /** The walk's current sums: the run's while inside one, else the root's outsideRuns. */
-    let current: Split = report.outsideRuns;
-    /** Sums of the ignored folder being walked, when inside one. */
-    let folder: FolderSize | null = null;
-
-    const count = (abs: string, rel: string, kind: Kind, stats: Stats): void => {
-      const bucket = current[kind];
-      const link = stats.isSymbolicLink();
-      const allocated = stats.blocks * 512;
-      bucket.files++;
-      if (link) bucket.links++;
-      bucket.bytes += stats.size;
-      bucket.allocated += allocated;
-      if (kind === 'ignored') {
-        if (folder) {
-          folder.files++;
-          folder.bytes += stats.size;
-          folder.allocated += allocated;
-        }
-        largestFiles.offer({ path: rel, bytes: stats.size, allocated });
-      } else if (kind === 'tracked') {
-        if (stats.size > NEAR * limits.file) {
-          nearLimits.push({ path: rel, kind: 'file', bytes: stats.size, limit: limits.file, fraction: stats.size / limits.file });
-        }
-      } else if (never.length < NEVER_LISTED) {
-        never.push({ path: rel, bytes: stats.size, allocated });
-      }
-      if (++seen % PROGRESS_EVERY === 0) options.onProgress?.({ files: seen, runs: runs.length, current: abs });
+  const threads = Math.min(options.threads ?? availableParallelism(), 4);
+  const workerFile = new URL('./worker.js', import.meta.url);
+  const parallel = threads > 1 && pending.length >= PARALLEL_FROM && classifier.policy.text !== undefined && existsSync(workerFile);
+  if (!parallel) {
+    for (const run of pending) {
+      const levels = classifier.rootOf(run.rel)?.runMatchers.length ?? 0;
+      finishRun(run.rel, walker.walkRun(run.abs, run.rel, levels));
+    }
+  } else {
+    const merge = (output: WalkOutput) => {
+      for (const run of output.runs) finishRun(run.path, run.split);
+      for (const f of output.largestIgnoredFolders) walker.largestFolders.offer(f);
+      for (const f of output.largestIgnoredFiles) walker.largestFiles.offer(f);
+      walker.nearFiles.push(...output.nearFiles);
+      for (const f of output.never) if (walker.never.length < NEVER_LISTED) walker.never.push(f);
+      walker.warnings.push(...output.warnings);
+      filesDone += output.files;
+      progress(filesDone + walker.files, '');
     };
-
-    const lstat = (abs: string, rel: string): Stats | null => {
-      try {
-        return lstatSync(abs);
-      } catch (error) {
-        warnings.push(messages.audit.vanished(rel, (error as NodeJS.ErrnoException).code ?? (error as Error).message));
-        return null;
-      }
-    };
-
-    /** `depth`: folder levels below the root (0: the root itself). */
-    const walk = (abs: string, rel: string, depth: number, state: FolderState): void => {
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(abs, { withFileTypes: true });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (depth === 0 && code === 'ENOENT') report.exists = false;
-        else warnings.push(messages.audit.unreadable(rel, code ?? (error as Error).message));
-        return;
-      }
-      for (const entry of entries) {
-        const childAbs = `${abs}/${entry.name}`;
-        const childRel = `${rel}/${entry.name}`;
-        let isDir = entry.isDirectory();
-        let stats: Stats | null = null;
-        if (!isDir && !entry.isFile() && !entry.isSymbolicLink()) {
-          // The file system did not say (DT_UNKNOWN), or a special file: lstat decides.
-          stats = lstat(childAbs, childRel);
-          if (!stats) continue;
-          isDir = stats.isDirectory();
-          if (!isDir && !stats.isFile() && !stats.isSymbolicLink()) continue; // fifo, socket, device: git skips them
-        }
-        if (isDir) {
-          if (entry.name === '.git' && depth > 0) continue; // a nested repository's own database
-          const childState: FolderState =
-            state === 'never'
-              ? 'never'
-              : state === 'ignore'
-                ? classifier.isNeverLeaf(childRel, true) ? 'never' : 'ignore'
-                : (classifier.classifyFolder(childRel) as FolderState);
-          const startsRun = depth + 1 === levels && childState === 'enter' && current === report.outsideRuns;
-          const startsFolder = childState === 'ignore' && state !== 'ignore' && folder === null;
-          if (startsRun) {
-            current = emptySplit();
-          }
-          if (startsFolder) folder = { path: `${childRel}/`, files: 0, bytes: 0, allocated: 0 };
-          walk(childAbs, childRel, depth + 1, childState);
-          if (startsFolder) {
-            largestFolders.offer(folder as FolderSize);
-            folder = null;
-          }
-          if (startsRun) {
-            finishRun(compiled, childRel, current);
-            current = report.outsideRuns;
-          }
-          continue;
-        }
-        stats ??= lstat(childAbs, childRel);
-        if (!stats) continue;
-        let kind: Kind;
-        if (state === 'never') kind = 'never';
-        else if (state === 'ignore') kind = classifier.isNeverLeaf(childRel, false) ? 'never' : 'ignored';
-        else {
-          const verdict = classifier.classify(childRel);
-          kind = verdict === 'track' ? 'tracked' : verdict === 'never' ? 'never' : 'ignored';
-        }
-        count(childAbs, childRel, kind, stats);
-      }
-    };
-
-    const finishRun = (root: CompiledRoot, runPath: string, split: Split): void => {
-      const fields = classifier.runOf(runPath)?.fields ?? {};
-      runs.push({ path: runPath, root: root.root.path, fields, ...split, ratio: ratioOf(split) });
-      report.runs++;
-      addSplit(report, split);
-      if (split.tracked.bytes > NEAR * limits.run) {
-        nearLimits.push({ path: runPath, kind: 'run', bytes: split.tracked.bytes, limit: limits.run, fraction: split.tracked.bytes / limits.run });
-      }
-    };
-
-    walk(path.join(repoRoot, rootPath), rootPath, 0, 'enter');
-    addSplit(report, report.outsideRuns);
-    report.ratio = ratioOf(report);
-    report.projection100 = projection(report, report.runs);
+    await walkInWorkers(workerFile, { policyText: classifier.policy.text as string, ignoreCase: classifier.ignoreCase, top }, pending, threads, merge);
   }
 
+  for (const root of roots) {
+    addSplit(root, root.outsideRuns);
+    root.ratio = ratioOf(root);
+  }
   const totals = { ...emptySplit(), runs: runs.length, ratio: null as number | null, projection100: { tracked: 0, ignored: 0 } };
   for (const root of roots) addSplit(totals, root);
   totals.ratio = ratioOf(totals);
@@ -301,21 +393,60 @@ export function runAudit(repoRoot: string, classifier: Classifier, options: Audi
 
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   runs.sort(byPath);
+  nearLimits.push(...walker.nearFiles);
   nearLimits.sort((a, b) => b.fraction - a.fraction || byPath(a, b));
-  never.sort(byPath);
+  const never = walker.never.sort(byPath);
 
   return {
     roots,
     runs,
     groups: by === 'run' ? null : groupRuns(runs, by),
     by,
-    largestIgnoredFolders: largestFolders.items,
-    largestIgnoredFiles: largestFiles.items,
+    largestIgnoredFolders: walker.largestFolders.items,
+    largestIgnoredFiles: walker.largestFiles.items,
     nearLimits,
     never,
     totals,
-    warnings,
+    warnings: walker.warnings,
   };
+}
+
+export interface WorkerSetup {
+  policyText: string;
+  ignoreCase: boolean;
+  top: number;
+}
+
+/** Hands the run folders out to `threads` worker threads, CHUNK at a time, merging each reply. */
+async function walkInWorkers(
+  file: URL,
+  setup: WorkerSetup,
+  pending: readonly { abs: string; rel: string }[],
+  threads: number,
+  merge: (output: WalkOutput) => void,
+): Promise<void> {
+  let next = 0;
+  const take = () => {
+    const chunk = pending.slice(next, next + CHUNK).map(({ abs, rel }) => ({ abs, rel }));
+    next += chunk.length;
+    return chunk;
+  };
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(file, { workerData: setup });
+      worker.on('message', (output: WalkOutput) => {
+        merge(output);
+        const chunk = take();
+        if (chunk.length === 0) void worker.terminate().then(() => resolve());
+        else worker.postMessage(chunk);
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`audit worker exited with code ${code}`))));
+      const chunk = take();
+      if (chunk.length === 0) void worker.terminate().then(() => resolve());
+      else worker.postMessage(chunk);
+    });
+  await Promise.all(Array.from({ length: Math.min(threads, Math.ceil(pending.length / CHUNK)) }, one));
 }
 
 function projection(split: Split, runs: number): { tracked: number; ignored: number } {

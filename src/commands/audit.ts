@@ -53,7 +53,7 @@ export class AuditCommand extends BaseCommand {
     const progress = !this.json && stderr.isTTY === true;
     let shown = false;
     let last = 0;
-    const result = runAudit(repo.root, classifier, {
+    const result = await runAudit(repo.root, classifier, {
       top,
       by: this.by,
       ...(progress

@@ -122,17 +122,18 @@ export class Classifier {
   }
 
   /**
-   * Whether a `never` pattern matches `path` itself, leaving its folders aside: a walker that already knows
-   * the folders above are not `never` (it asked classifyFolder on the way down) checks each entry with this
-   * alone, which is far cheaper than classify() inside folders the policy ignores wholesale.
+   * Whether a `never` pattern matches `path` itself (`name` is its last segment), leaving its folders aside:
+   * a walker that already knows the folders above are not `never` (it asked on the way down) checks each
+   * entry with this alone, which is far cheaper than classify() inside folders the policy ignores wholesale.
    */
-  isNeverLeaf(path: string, isFolder: boolean): boolean {
-    if (this.never.length === 0) return false;
-    const raw = path.split('/');
-    const name = prepareSegment(raw[raw.length - 1] as string, this.ignoreCase);
-    for (const { pattern, matchers } of this.never) {
+  isNeverName(path: string, name: string, isFolder: boolean): boolean {
+    const never = this.never;
+    if (never.length === 0) return false;
+    const prepared = prepareSegment(name, this.ignoreCase);
+    for (let i = 0; i < never.length; i++) {
+      const { pattern, matchers } = never[i] as CompiledPattern;
       if (pattern.dirOnly && !isFolder) continue;
-      if (pattern.anchored ? matchSegments(matchers, this.prepare(raw)) : (matchers[0] as RegExp).test(name)) return true;
+      if (pattern.anchored ? matchSegments(matchers, this.prepare(path.split('/'))) : (matchers[0] as RegExp).test(prepared)) return true;
     }
     return false;
   }

@@ -187,6 +187,7 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
     roots,
     never,
     limits,
+    text,
     locate: (key) => locateOffset(keyOffsets.get(key) ?? 0, key),
   };
 }

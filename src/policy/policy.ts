@@ -43,6 +43,8 @@ export interface Policy {
   roots: PolicyRoot[];
   never: Pattern[];
   limits: Limits;
+  /** The YAML text it was parsed from (lets worker threads compile the same policy). */
+  text?: string;
   /** Where a key sits in the policy file (for messages about it). */
   locate(key: string): SourceLocation;
 }

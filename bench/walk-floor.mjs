@@ -1,6 +1,6 @@
+#!/usr/bin/env node
 // Copy of shared/bench/walk-floor.mjs (the floors of the benchmark), kept in the repository so that
 // `npm run bench` runs from a clean clone. Update it from there rather than editing it here.
-#!/usr/bin/env node
 // walk-floor.mjs: dependency-free floors for walking a runs/ tree (Node >= 20, ESM).
 //   node walk-floor.mjs [RUNS_DIR] [--mode manifest|all|sizes] [--async]
 // manifest (default): readdir(withFileTypes) recursively, SKIPPING workspace/ and artifacts/, and

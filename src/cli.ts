@@ -3,6 +3,7 @@ import { Builtins, Cli, type Command } from 'clipanion';
 import { AuditCommand } from './commands/audit.js';
 import { CheckCommand } from './commands/check.js';
 import { InitCommand } from './commands/init.js';
+import { SnapshotCommand, SnapshotListCommand } from './commands/snapshot.js';
 import { EXIT } from './errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -12,6 +13,8 @@ export function createCli(): Cli {
   cli.register(InitCommand);
   cli.register(CheckCommand);
   cli.register(AuditCommand);
+  cli.register(SnapshotCommand);
+  cli.register(SnapshotListCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;

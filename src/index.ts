@@ -7,3 +7,16 @@ export { runCheck, type CheckResult, type Violation, type ViolationKind } from '
 export { runInit, type InitOptions, type InitResult } from './core/init.js';
 export { openRepo, type Repo } from './git/repo.js';
 export { ConfigError, GitError, UserError } from './errors.js';
+export { runAudit, type AuditOptions, type AuditResult, type Bucket, type RunReport, type RootReport } from './audit/audit.js';
+export { historyOfRoots, type HistoryReport } from './git/history.js';
+export { isPinned, loadPins, parsePins, Pins, PINS_FILE, type PinsData, type PinnedSnapshot } from './pins/pins.js';
+export {
+  commitSnapshot,
+  listSnapshots,
+  planSnapshot,
+  runSnapshot,
+  type SnapshotOptions,
+  type SnapshotPlan,
+  type SnapshotRecord,
+  type SnapshotResult,
+} from './snapshot/snapshot.js';

@@ -64,6 +64,29 @@ export const messages = {
     progress: (files: number, runs: number) => `audit: ${files.toLocaleString('en-US')} files, ${runs.toLocaleString('en-US')} runs…`,
   },
 
+  snapshot: {
+    noRuns: 'name at least one run folder (or a quoted glob of run folders), e.g. `artifacts snapshot runs/chatdev/<run-id>`.',
+    escapes: (arg: string) => `${showPath(arg)} is outside the repository: name run folders inside it.`,
+    outsideRoots: (arg: string, roots: readonly string[]) =>
+      `${showPath(arg)} is not under any root of the policy (roots: ${roots.map((r) => `${r}/`).join(', ')}).`,
+    notARun: (arg: string, pattern: string) =>
+      `${showPath(arg)} is not a run folder: run folders are ${pattern}; name one, or quote a glob such as '${pattern.replace(/\{[^}]*\}/g, '*')}'.`,
+    insideRun: (arg: string, run: string) => `${showPath(arg)} is inside the run ${showPath(run)}: name the run folder itself.`,
+    unknownRun: (arg: string) => `unknown run ${showPath(arg)}: no such folder (check the name with \`ls\`).`,
+    matchesNothing: (arg: string) => `${showPath(arg)} matches no run folder.`,
+    badGlob: (arg: string) => `${showPath(arg)}: a run glob uses '*' and '?' within one folder level only (no '**', classes or braces).`,
+    noFiles: (runs: readonly string[]) =>
+      `nothing to snapshot in ${runs.map(showPath).join(', ')}: no file matches the root's \`snapshot\` rule and --include (or --exclude removed them all).`,
+    unreadable: (why: string) => `cannot read a selected run: ${why}`,
+    badTag: (tag: string) => `--tag ${JSON.stringify(tag)} is not a valid tag name (see \`git check-ref-format\`).`,
+    tagExists: (tag: string) => `the tag ${tag} already exists: choose another name, or delete it with \`git tag -d ${shellQuote(tag)}\`.`,
+    nameExists: (name: string) => `a snapshot named ${name} is already in artifacts.pins.json: choose another --tag.`,
+    defaultMessage: (name: string, runs: number, files: number) =>
+      `Snapshot ${name}: ${runs} run${runs === 1 ? '' : 's'}, ${files} file${files === 1 ? '' : 's'}`,
+    oversize: (limit: string) =>
+      `these files are over limits.file (${limit}); nothing was staged or committed. Ways out: leave them out with --exclude (the command below), or raise limits.file in the policy:`,
+  },
+
   blockMissing: 'the .gitignore has no managed block',
   blockDiffers: 'the managed block differs from the compiled policy',
   nothingInside: (root: string) => `the root folder ${root}/ does not exist yet`,

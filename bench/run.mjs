@@ -76,6 +76,8 @@ for (const size of sizes) {
       base: shell('git ls-files -z -o -i --exclude-standard --directory >/dev/null && git ls-files -z -o --exclude-standard >/dev/null'),
     },
     { command: 'artifacts init (again)', floor: 'artifacts check', target: 1.5, ours: [node, [bin, 'init']], base: [node, [bin, 'check']] },
+    // audit must lstat every file under the roots: its floor is du -sb (walk-floor.mjs --mode sizes is the node one).
+    { command: 'artifacts audit --json', floor: 'du -sb runs', target: 1.5, ours: [node, [bin, 'audit', '--json']], base: ['du', ['-sb', 'runs']] },
   ];
   for (const c of cases) {
     const m = measure(dir, c.ours, c.base);

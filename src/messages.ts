@@ -84,7 +84,7 @@ export const messages = {
     defaultMessage: (name: string, runs: number, files: number) =>
       `Snapshot ${name}: ${runs} run${runs === 1 ? '' : 's'}, ${files} file${files === 1 ? '' : 's'}`,
     oversize: (limit: string) =>
-      `these files are over limits.file (${limit}); nothing was staged or committed. Ways out: leave them out with --exclude (the command below), or raise limits.file in the policy:`,
+      `these files are over limits.file (${limit}); nothing was staged or committed. Ways out: leave them out with the --exclude options below, or raise limits.file in the policy:`,
   },
 
   blockMissing: 'the .gitignore has no managed block',

@@ -105,7 +105,10 @@ export interface AuditOptions {
   by?: string;
   /** Called now and then while walking, with the files seen so far (for a progress line). */
   onProgress?: (progress: { files: number; runs: number; current: string }) => void;
-  /** Worker threads for large trees (default: the CPU count, at most 4; 1: walk in this thread only). */
+  /**
+   * Worker threads for large trees (at most 4). Default 1, this thread only: on the 2-core benchmark machine
+   * under load, two workers were slower than one thread (see README, `artifacts audit`, speed).
+   */
   threads?: number;
 }
 
@@ -352,7 +355,7 @@ export async function runAudit(repoRoot: string, classifier: Classifier, options
     }
   };
 
-  const threads = Math.min(options.threads ?? availableParallelism(), 4);
+  const threads = Math.min(options.threads ?? 1, availableParallelism(), 4);
   const workerFile = new URL('./worker.js', import.meta.url);
   const parallel = threads > 1 && pending.length >= PARALLEL_FROM && classifier.policy.text !== undefined && existsSync(workerFile);
   if (!parallel) {

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeScratch, openTestRepo, TREE_GENERATOR, withGitRepo, type TestRepo } from '../helpers/repo.js';
+import { pathToFileURL } from 'node:url';
+import { makeScratch, openTestRepo, PROJECT_ROOT, TREE_GENERATOR, withGitRepo, type TestRepo } from '../helpers/repo.js';
 
 const SPARSE = 5 * 1024 * 1024;
 const allocatedOf = (repo: TestRepo, ...files: string[]) => files.reduce((sum, f) => sum + lstatSync(path.join(repo.dir, f)).blocks * 512, 0);
@@ -150,7 +151,7 @@ describe('audit', () => {
       expect(human.stdout).toContain(added.slice(0, 12));
     }));
 
-  it('on a generated repository, totals equal the bytes on disk split by what git add -A stages', () => {
+  it('on a generated repository, totals equal the bytes on disk split by what git add -A stages', async () => {
     const scratch = makeScratch();
     try {
       execFileSync(process.execPath, [TREE_GENERATOR, '--out', scratch.dir, '--runs', '250', '--workspace-files', '5', '--big-bytes', '300000', '--git'], {
@@ -175,13 +176,26 @@ describe('audit', () => {
         }
       };
       walk('runs');
-      // 250 runs: enough for the worker threads to take part.
       const report = JSON.parse(repo.cli('audit', '--json').stdout);
       expect(report.runs).toHaveLength(250);
       expect(report.totals.tracked).toMatchObject(sums.tracked);
       expect(report.totals.ignored).toMatchObject(sums.ignored);
       expect(report.totals.never.files).toBe(0);
       expect(report.runs.reduce((s: number, r: { ignored: { bytes: number } }) => s + r.ignored.bytes, 0)).toBe(sums.ignored.bytes);
+
+      // Worker threads (250 runs: enough for them to take part) find exactly what one thread finds. The
+      // built module, because the workers run dist/audit/worker.js.
+      const dist = (file: string) => pathToFileURL(path.join(PROJECT_ROOT, 'dist', file)).href;
+      const { runAudit } = (await import(dist('audit/audit.js'))) as typeof import('../../src/audit/audit.js');
+      const { Classifier } = (await import(dist('policy/classifier.js'))) as typeof import('../../src/policy/classifier.js');
+      const { loadPolicy } = (await import(dist('policy/load.js'))) as typeof import('../../src/policy/load.js');
+      const classifier = new Classifier(await loadPolicy(repo.dir));
+      const one = await runAudit(repo.dir, classifier, { threads: 1 });
+      const two = await runAudit(repo.dir, classifier, { threads: 2 });
+      expect(two.totals).toEqual(one.totals);
+      expect(two.runs).toEqual(one.runs);
+      expect(two.largestIgnoredFiles.map((f) => f.bytes)).toEqual(one.largestIgnoredFiles.map((f) => f.bytes));
+      expect(one.totals).toMatchObject({ tracked: sums.tracked });
     } finally {
       scratch.cleanup();
     }

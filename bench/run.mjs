@@ -116,6 +116,8 @@ for (const size of sizes) {
       ours: [node, [bin, 'runs', '--where', 'framework=chatdev', '--where', 'total_tokens_in>=100000', '--json']],
       base: [node, ['-e', '0']],
     },
+    // audit must lstat every file under the roots: its floor is du -sb (walk-floor.mjs --mode sizes is the node one).
+    { command: 'artifacts audit --json', floor: 'du -sb runs', target: 1.5, ours: [node, [bin, 'audit', '--json']], base: ['du', ['-sb', 'runs']] },
   ];
   for (const c of cases) {
     const m = measure(dir, c.ours, c.base);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Builtins, Cli, type Command } from 'clipanion';
+import { AuditCommand } from './commands/audit.js';
 import { CheckCommand } from './commands/check.js';
 import { InitCommand } from './commands/init.js';
 import {
@@ -10,6 +11,7 @@ import {
   ManifestUpdateCommand,
 } from './commands/manifest.js';
 import { RunsCommand } from './commands/runs.js';
+import { SnapshotCommand, SnapshotListCommand } from './commands/snapshot.js';
 import { EXIT } from './errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -24,6 +26,9 @@ export function createCli(): Cli {
   cli.register(ManifestRefreshCommand);
   cli.register(ManifestMergeCommand);
   cli.register(RunsCommand);
+  cli.register(AuditCommand);
+  cli.register(SnapshotCommand);
+  cli.register(SnapshotListCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;

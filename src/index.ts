@@ -28,3 +28,16 @@ export { mergeManifestTexts, type MergeResult } from './manifest/merge.js';
 export { renderManifest, buildState, parseCanonical, type Layout } from './manifest/format.js';
 export { MANIFEST_VERSION, type JsonValue, type Manifest, type Row } from './manifest/types.js';
 export type { FieldSource, FieldSpec } from './policy/policy.js';
+export { runAudit, type AuditOptions, type AuditResult, type Bucket, type RunReport, type RootReport } from './audit/audit.js';
+export { historyOfRoots, type HistoryReport } from './git/history.js';
+export { isPinned, loadPins, parsePins, Pins, PINS_FILE, type PinsData, type PinnedSnapshot } from './pins/pins.js';
+export {
+  commitSnapshot,
+  listSnapshots,
+  planSnapshot,
+  runSnapshot,
+  type SnapshotOptions,
+  type SnapshotPlan,
+  type SnapshotRecord,
+  type SnapshotResult,
+} from './snapshot/snapshot.js';

@@ -48,6 +48,46 @@ export const messages = {
     unsupported: 'a nested repository or submodule inside a root',
   },
 
+  pins: {
+    malformed: (file: string, why: string) =>
+      `${file} is malformed (${why}): restore it with \`git checkout -- ${file}\`, or fix it by hand.`,
+  },
+
+  audit: {
+    badTop: (value: string) => `--top must be a whole number from 0 up, not "${value}".`,
+    badBy: (value: string, known: readonly string[]) =>
+      `--by ${value}: group by ${known.map((k) => `"${k}"`).join(' or ')} (run, or a {name} of a root's run pattern).`,
+    unreadable: (folder: string, why: string) => `cannot read ${showPath(folder)}/ (${why}): its files are not counted`,
+    vanished: (file: string, why: string) => `cannot stat ${showPath(file)} (${why}): not counted`,
+    missingRoot: (root: string) => `the root folder ${root}/ does not exist yet`,
+    neverOnDisk: (count: number) =>
+      `${count} file${count === 1 ? '' : 's'} matching \`never\` ${count === 1 ? 'is' : 'are'} on disk: git ignores ${count === 1 ? 'it' : 'them'}; make sure nothing copies ${count === 1 ? 'it' : 'them'} elsewhere`,
+    progress: (files: number, runs: number) => `audit: ${files.toLocaleString('en-US')} files, ${runs.toLocaleString('en-US')} runs…`,
+  },
+
+  snapshot: {
+    noRuns: 'name at least one run folder (or a quoted glob of run folders), e.g. `artifacts snapshot runs/chatdev/<run-id>`.',
+    escapes: (arg: string) => `${showPath(arg)} is outside the repository: name run folders inside it.`,
+    outsideRoots: (arg: string, roots: readonly string[]) =>
+      `${showPath(arg)} is not under any root of the policy (roots: ${roots.map((r) => `${r}/`).join(', ')}).`,
+    notARun: (arg: string, pattern: string) =>
+      `${showPath(arg)} is not a run folder: run folders are ${pattern}; name one, or quote a glob such as '${pattern.replace(/\{[^}]*\}/g, '*')}'.`,
+    insideRun: (arg: string, run: string) => `${showPath(arg)} is inside the run ${showPath(run)}: name the run folder itself.`,
+    unknownRun: (arg: string) => `unknown run ${showPath(arg)}: no such folder (check the name with \`ls\`).`,
+    matchesNothing: (arg: string) => `${showPath(arg)} matches no run folder.`,
+    badGlob: (arg: string) => `${showPath(arg)}: a run glob uses '*' and '?' within one folder level only (no '**', classes or braces).`,
+    noFiles: (runs: readonly string[]) =>
+      `nothing to snapshot in ${runs.map(showPath).join(', ')}: no file matches the root's \`snapshot\` rule and --include (or --exclude removed them all).`,
+    unreadable: (why: string) => `cannot read a selected run: ${why}`,
+    badTag: (tag: string) => `--tag ${JSON.stringify(tag)} is not a valid tag name (see \`git check-ref-format\`).`,
+    tagExists: (tag: string) => `the tag ${tag} already exists: choose another name, or delete it with \`git tag -d ${shellQuote(tag)}\`.`,
+    nameExists: (name: string) => `a snapshot named ${name} is already in artifacts.pins.json: choose another --tag.`,
+    defaultMessage: (name: string, runs: number, files: number) =>
+      `Snapshot ${name}: ${runs} run${runs === 1 ? '' : 's'}, ${files} file${files === 1 ? '' : 's'}`,
+    oversize: (limit: string) =>
+      `these files are over limits.file (${limit}); nothing was staged or committed. Ways out: leave them out with the --exclude options below, or raise limits.file in the policy:`,
+  },
+
   blockMissing: 'the .gitignore has no managed block',
   blockDiffers: 'the managed block differs from the compiled policy',
   nothingInside: (root: string) => `the root folder ${root}/ does not exist yet`,

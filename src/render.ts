@@ -5,11 +5,12 @@ import type { InitResult } from './core/init.js';
 import { messages, showPath } from './messages.js';
 
 export function renderCheck(result: CheckResult): string {
-  const { files, ignoredEntries } = result.stats;
+  const { files, ignoredEntries, pinned } = result.stats;
+  const pins = pinned > 0 ? `pinned: ${pinned} file${pinned === 1 ? '' : 's'} committed by snapshots (artifacts.pins.json), accepted although the policy ignores them\n` : '';
   if (result.ok) {
-    return `ok: the policy and git agree (${files} files under the roots; ${ignoredEntries} ignored folders and files not entered)\n`;
+    return `ok: the policy and git agree (${files} files under the roots; ${ignoredEntries} ignored folders and files not entered)\n${pins}`;
   }
-  return `${renderViolations(result.violations)}\n${result.violations.length} finding${result.violations.length === 1 ? '' : 's'}: the policy and git disagree.\n`;
+  return `${renderViolations(result.violations)}\n${pins}${result.violations.length} finding${result.violations.length === 1 ? '' : 's'}: the policy and git disagree.\n`;
 }
 
 /**

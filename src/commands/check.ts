@@ -15,6 +15,9 @@ export class CheckCommand extends BaseCommand {
       the index), \`stale-block\` (the .gitignore block is not what the policy compiles to), \`unsupported\` (a nested
       repository or submodule inside a root).
 
+      Files a snapshot pinned (\`artifacts.pins.json\`, written by \`artifacts snapshot\`) are accepted although the
+      policy ignores them, and reported as pinned; a pinned file that matches \`never\` is still a finding.
+
       Folders that both the policy and git ignore wholesale are never listed or entered.
       Exits 0 when clean, 1 with findings, 2 on a usage or configuration error.
     `,
@@ -24,7 +27,7 @@ export class CheckCommand extends BaseCommand {
     ],
   });
 
-  json = Option.Boolean('--json', false, { description: 'print {"ok", "violations": [{path, kind, expected, actual, source}]}' });
+  json = Option.Boolean('--json', false, { description: 'print {"ok", "violations": [{path, kind, expected, actual, source}], "warnings", "pinned"}' });
 
   protected async run(): Promise<number> {
     const [{ openRepo, requireGitVersion }, { loadPolicy }, { Classifier }, { runCheck }, { renderCheck }] = await Promise.all([
@@ -38,8 +41,8 @@ export class CheckCommand extends BaseCommand {
     const policy = await loadPolicy(repo.root);
     const result = await runCheck(repo, new Classifier(policy, { ignoreCase: repo.ignoreCase }));
     if (this.json) {
-      const { ok, violations, warnings } = result;
-      this.context.stdout.write(`${JSON.stringify({ ok, violations, warnings }, null, 2)}\n`);
+      const { ok, violations, warnings, pinned } = result;
+      this.context.stdout.write(`${JSON.stringify({ ok, violations, warnings, pinned }, null, 2)}\n`);
     } else {
       this.context.stdout.write(renderCheck(result));
     }

@@ -13,6 +13,7 @@ import {
   type Repo,
 } from '../git/repo.js';
 import { readIfExists } from '../fs/atomic.js';
+import { loadPins, type Pins } from '../pins/pins.js';
 import { messages } from '../messages.js';
 import { compileBlockLines, splitGitignore } from '../policy/block.js';
 import type { Classifier } from '../policy/classifier.js';
@@ -48,9 +49,16 @@ export interface CheckResult {
   violations: Violation[];
   /** Problems met on the way that are not verdicts (an unreadable folder). */
   warnings: string[];
+  /**
+   * Tracked files the policy ignores that a snapshot pinned (artifacts.pins.json): accepted, not findings.
+   * A pinned path that matches `never` is not here: it stays a `tracked-never` finding.
+   */
+  pinned: string[];
   stats: {
     /** Files under the roots that git tracks or would add. */
     files: number;
+    /** pinned.length */
+    pinned: number;
     /** Folders and files under the roots that git ignores wholesale, counted without being entered. */
     ignoredEntries: number;
   };
@@ -60,8 +68,17 @@ const POLICY_WORD = { track: 'tracked', ignore: 'ignored', never: 'never committ
 
 export type Pending = Omit<Violation, 'source' | 'pattern' | 'fix'>;
 
-/** tracked-ignored, tracked-never and submodules: what the index alone tells, without git's ignore rules. */
-export function indexViolations(classifier: Classifier, index: readonly IndexEntry[]): Pending[] {
+/**
+ * tracked-ignored, tracked-never and submodules: what the index alone tells, without git's ignore rules.
+ * A path in `pins` that the policy ignores is accepted and, when `pinned` is given, collected there;
+ * `never` always wins over a pin.
+ */
+export function indexViolations(
+  classifier: Classifier,
+  index: readonly IndexEntry[],
+  pins?: Pins,
+  pinned?: string[],
+): Pending[] {
   const found: Pending[] = [];
   for (const { path: file, mode } of index) {
     if (mode === '160000') {
@@ -70,7 +87,10 @@ export function indexViolations(classifier: Classifier, index: readonly IndexEnt
     }
     const verdict = classifier.classify(file);
     if (verdict === 'never') found.push({ path: file, kind: 'tracked-never', expected: POLICY_WORD.never, actual: 'in the index' });
-    else if (verdict === 'ignore') found.push({ path: file, kind: 'tracked-ignored', expected: POLICY_WORD.ignore, actual: 'in the index' });
+    else if (verdict === 'ignore') {
+      if (pins?.isPinned(file)) pinned?.push(file);
+      else found.push({ path: file, kind: 'tracked-ignored', expected: POLICY_WORD.ignore, actual: 'in the index' });
+    }
   }
   return found;
 }
@@ -93,17 +113,20 @@ export async function blockViolation(repo: Repo, classifier: Classifier): Promis
   };
 }
 
-export async function runCheck(repo: Repo, classifier: Classifier): Promise<CheckResult> {
+/** `pins`: the snapshots' pinned paths; read from artifacts.pins.json at the repository root when not given. */
+export async function runCheck(repo: Repo, classifier: Classifier, pins?: Pins): Promise<CheckResult> {
   const rootPaths = classifier.roots.map((compiled) => compiled.root.path);
   // Four listings at once; the two walking ones are exactly check's floor (see the benchmark).
-  const [index, untracked, ignoredUntracked, ignoredTracked, stale] = await Promise.all([
+  const [index, untracked, ignoredUntracked, ignoredTracked, stale, loadedPins] = await Promise.all([
     listIndex(repo),
     listUntracked(repo),
     listIgnoredUntracked(repo, rootPaths),
     listIgnoredTracked(repo, rootPaths),
     blockViolation(repo, classifier),
+    pins ?? loadPins(repo.root),
   ]);
-  const pending: Pending[] = indexViolations(classifier, index);
+  const pinned: string[] = [];
+  const pending: Pending[] = indexViolations(classifier, index, loadedPins, pinned);
   const warnings: string[] = [];
   const tracked = new Set(index.map((entry) => entry.path));
   let files = index.filter((entry) => classifier.rootOf(entry.path)).length;
@@ -150,7 +173,13 @@ export async function runCheck(repo: Repo, classifier: Classifier): Promise<Chec
   violations.sort(
     (a, b) => VIOLATION_ORDER.indexOf(a.kind) - VIOLATION_ORDER.indexOf(b.kind) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
   );
-  return { ok: violations.length === 0, violations, warnings, stats: { files, ignoredEntries: ignoredUntracked.length } };
+  return {
+    ok: violations.length === 0,
+    violations,
+    warnings,
+    pinned,
+    stats: { files, pinned: pinned.length, ignoredEntries: ignoredUntracked.length },
+  };
 }
 
 /** Completes a finding with the git rule that decides its path and the fix that follows. */

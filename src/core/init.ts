@@ -9,6 +9,7 @@ import { parsePolicy } from '../policy/load.js';
 import type { Policy } from '../policy/policy.js';
 import { POLICY_FILE } from '../policy/policy.js';
 import { DEFAULT_PRESET, readPreset } from '../policy/presets.js';
+import { loadPins } from '../pins/pins.js';
 import { type CheckResult, explain, indexViolations, runCheck } from './check.js';
 
 export interface InitOptions {
@@ -89,9 +90,10 @@ const blockStep: Step = async (context) => {
 const checkStep: Step = async (context) => {
   const classifier = context.classifier as Classifier;
   if (context.options.dryRun) {
-    const pending = indexViolations(classifier, await listIndex(context.repo));
+    const pinned: string[] = [];
+    const pending = indexViolations(classifier, await listIndex(context.repo), await loadPins(context.repo.root), pinned);
     const violations = pending.map((v) => explain(v, null));
-    context.check = { ok: violations.length === 0, violations, warnings: [], stats: { files: 0, ignoredEntries: 0 } };
+    context.check = { ok: violations.length === 0, violations, warnings: [], pinned, stats: { files: 0, pinned: pinned.length, ignoredEntries: 0 } };
     return { step: 'check', status: 'skipped', detail: 'dry run: git was not asked (no rules were written)' };
   }
   context.check = await runCheck(context.repo, classifier);

@@ -24,6 +24,11 @@ export interface GitCallOptions {
    * pathspec magic, so --literal-pathspecs is on unless a command refuses it (check-ignore does).
    */
   literalPathspecs?: boolean;
+  /**
+   * Variables added to the environment. Only snapshot uses it, for GIT_INDEX_FILE: it builds its commit in a
+   * temporary index so that the user's index (and whatever is staged there) is untouched until the commit exists.
+   */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface GitResult {
@@ -35,7 +40,8 @@ export interface GitResult {
 export function git(args: readonly string[], options: GitCallOptions): Promise<GitResult> {
   const fullArgs = [...PINNED_FLAGS, ...(options.literalPathspecs === false ? [] : ['--literal-pathspecs']), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn('git', fullArgs, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const env = options.env ? { ...process.env, ...options.env } : process.env;
+    const child = spawn('git', fullArgs, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

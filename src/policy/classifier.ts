@@ -125,6 +125,23 @@ export class Classifier {
     return verdict === 'track' ? 'enter' : verdict;
   }
 
+  /**
+   * Whether a `never` pattern matches `path` itself (`name` is its last segment), leaving its folders aside:
+   * a walker that already knows the folders above are not `never` (it asked on the way down) checks each
+   * entry with this alone, which is far cheaper than classify() inside folders the policy ignores wholesale.
+   */
+  isNeverName(path: string, name: string, isFolder: boolean): boolean {
+    const never = this.never;
+    if (never.length === 0) return false;
+    const prepared = prepareSegment(name, this.ignoreCase);
+    for (let i = 0; i < never.length; i++) {
+      const { pattern, matchers } = never[i] as CompiledPattern;
+      if (pattern.dirOnly && !isFolder) continue;
+      if (pattern.anchored ? matchSegments(matchers, this.prepare(path.split('/'))) : (matchers[0] as RegExp).test(prepared)) return true;
+    }
+    return false;
+  }
+
   /** The root holding `path`, if any. */
   rootOf(path: string): CompiledRoot | undefined {
     return this.locateRoot(this.prepare(path.split('/')))?.compiled;
@@ -217,7 +234,7 @@ export class Classifier {
  * ignored folder hides everything inside); a pattern without '/' matches a name at any depth; a folder
  * pattern ('x/') matches folders only.
  */
-function matchesAnyPrefix(patterns: readonly CompiledPattern[], path: readonly string[], isFolder: boolean): boolean {
+export function matchesAnyPrefix(patterns: readonly CompiledPattern[], path: readonly string[], isFolder: boolean): boolean {
   for (const { pattern, matchers } of patterns) {
     for (let end = 1; end <= path.length; end++) {
       const prefixIsFolder = end < path.length || isFolder;

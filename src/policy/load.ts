@@ -10,10 +10,20 @@ import { messages } from '../messages.js';
 import { parseLiteralPath, parsePattern, parseRunPattern, PatternError, type Pattern, type PatternUse } from './pattern.js';
 import { Classifier } from './classifier.js';
 import { completeFields, FIELD_NAME, FieldError, parseFieldSource, RESERVED_FIELDS } from './fields.js';
-import { DEFAULT_LIMITS, type FieldSpec, type Limits, type Policy, POLICY_FILE, type PolicyRoot } from './policy.js';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_SNAPSHOT,
+  type FieldSpec,
+  type Limits,
+  type Policy,
+  POLICY_FILE,
+  type PolicyRoot,
+  type SnapshotRule,
+} from './policy.js';
 
 const TOP_KEYS = ['version', 'roots', 'never', 'limits'] as const;
-const ROOT_KEYS = ['path', 'run', 'track', 'root_track', 'ignore', 'manifest', 'fields', 'counts', 'last_updated'] as const;
+const ROOT_KEYS = ['path', 'run', 'track', 'root_track', 'ignore', 'manifest', 'snapshot', 'fields', 'counts', 'last_updated'] as const;
+const SNAPSHOT_KEYS = ['include', 'exclude'] as const;
 const LIMIT_KEYS = ['file', 'repo_file', 'run'] as const;
 
 /** Reads the policy at the repository root; a missing file is a usage error that says how to create one. */
@@ -182,9 +192,31 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
     } else {
       lastUpdated = [fieldName(lastUpdatedNode, `${key}.last_updated`)];
     }
+    // snapshot: a list (what to include) or { include, exclude }; absent: DEFAULT_SNAPSHOT.
+    let snapshot: SnapshotRule;
+    const snapshotNode = values.get('snapshot');
+    const snapshotKey = `${key}.snapshot`;
+    if (snapshotNode === undefined || (isScalar(snapshotNode) && snapshotNode.value === null)) {
+      snapshot = {
+        include: DEFAULT_SNAPSHOT.include.map((text) => parsePattern(text, 'snapshot')),
+        exclude: DEFAULT_SNAPSHOT.exclude.map((text) => parsePattern(text, 'snapshot')),
+      };
+    } else if (isSeq(snapshotNode)) {
+      snapshot = { include: patternList(snapshotNode, snapshotKey, 'snapshot'), exclude: [] };
+    } else if (isMap(snapshotNode)) {
+      const parts = get(snapshotNode, snapshotKey, SNAPSHOT_KEYS);
+      snapshot = {
+        include: patternList(parts.get('include'), `${snapshotKey}.include`, 'snapshot'),
+        exclude: patternList(parts.get('exclude'), `${snapshotKey}.exclude`, 'snapshot'),
+      };
+      if (!parts.has('include')) fail(snapshotNode, `${snapshotKey}.include`, 'missing "include": list what a snapshot takes, e.g. ["**"]');
+    } else {
+      return fail(snapshotNode, snapshotKey, 'must be a list of patterns or { include: [...], exclude: [...] }, e.g. { include: ["**"], exclude: [workspace/] }');
+    }
     return {
       index,
       path: pathSegments.join('/'),
+      snapshot,
       runText,
       run,
       track: patternList(values.get('track'), `${key}.track`, 'track'),
@@ -216,6 +248,7 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
     roots,
     never,
     limits,
+    text,
     locate: (key) => locateOffset(keyOffsets.get(key) ?? 0, key),
   };
   // A field may only read a file the policy tracks: the manifest is a function of committed files.

@@ -63,7 +63,9 @@ export function parsePattern(text: string, use: PatternUse): Pattern {
   const body = dirOnly ? text.slice(0, -1) : text;
   const segments = body.split('/');
   refuseSegments(segments, text);
-  if (segments.length === 1 && segments[0] === '**') {
+  const everything = segments.length === 1 && segments[0] === '**';
+  // A snapshot may well want every file of a run ('**', with excludes beside it); elsewhere it is a mistake.
+  if (everything && use !== 'snapshot') {
     throw new PatternError("is '**' alone, which would match everything");
   }
   if (use === 'track' && segments.includes('**')) {
@@ -71,7 +73,8 @@ export function parsePattern(text: string, use: PatternUse): Pattern {
       "uses '**': tracked files sit at a fixed depth in the run folder, so git never has to walk every folder of every run; name the folders",
     );
   }
-  return { text, segments, dirOnly, anchored: segments.length > 1 };
+  // '**' alone has no name to match at any depth: it is read from the base folder, like an anchored pattern.
+  return { text, segments, dirOnly, anchored: segments.length > 1 || everything };
 }
 
 /** One segment of a run pattern: literals, '*', '?' and at most one {name} capture. */

@@ -17,6 +17,8 @@ export interface PolicyRoot {
   rootTrack: Pattern[];
   /** Relative to the run folder. */
   ignore: Pattern[];
+  /** Which files of a run `artifacts snapshot` commits, relative to the run folder. `never` always stays out. */
+  snapshot: SnapshotRule;
   /** File name of the root's manifest, directly in the root; always tracked. */
   manifest?: string;
   /** The manifest's row fields, in row key order (captures and `path` included). */
@@ -47,6 +49,16 @@ export interface FieldSpec {
   source: FieldSource;
 }
 
+export interface SnapshotRule {
+  /** A file is in the snapshot when one of these matches it (or a folder above it)... */
+  include: Pattern[];
+  /** ...and none of these does. */
+  exclude: Pattern[];
+}
+
+/** The snapshot rule of a root that does not say: every file of the run but its workspace/ (the runs preset's). */
+export const DEFAULT_SNAPSHOT = { include: ['**'], exclude: ['workspace/'] } as const;
+
 export interface Limits {
   /** Largest blob under a root, in bytes. */
   file: number;
@@ -61,6 +73,8 @@ export interface Policy {
   roots: PolicyRoot[];
   never: Pattern[];
   limits: Limits;
+  /** The YAML text it was parsed from (lets worker threads compile the same policy). */
+  text?: string;
   /** Where a key sits in the policy file (for messages about it). */
   locate(key: string): SourceLocation;
 }

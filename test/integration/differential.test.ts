@@ -33,7 +33,7 @@ describe('classifier against real git', () => {
           expect(tracked.length).toBeGreaterThan(10);
           expect(files.length - tracked.length).toBeGreaterThan(10);
           const check = repo.cli('check', '--json');
-          expect(JSON.parse(check.stdout)).toEqual({ ok: true, violations: [], warnings: [] });
+          expect(JSON.parse(check.stdout)).toEqual({ ok: true, violations: [], warnings: [], pinned: [] });
         }));
     }
   }

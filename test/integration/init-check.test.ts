@@ -126,7 +126,7 @@ describe('hostile names', () => {
       );
       expect(readdirSync(repo.dir)).not.toContain('pwned');
       const check = repo.cli('check', '--json');
-      expect(JSON.parse(check.stdout)).toEqual({ ok: true, violations: [], warnings: [] });
+      expect(JSON.parse(check.stdout)).toEqual({ ok: true, violations: [], warnings: [], pinned: [] });
       expect(check.code).toBe(0);
     }));
 });

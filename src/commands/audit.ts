@@ -1,0 +1,84 @@
+import { Option } from 'clipanion';
+import { UserError } from '../errors.js';
+import { messages } from '../messages.js';
+import { BaseCommand } from './base.js';
+
+export class AuditCommand extends BaseCommand {
+  static override paths = [['audit']];
+  static override usage = BaseCommand.Usage({
+    description: 'report what the policy keeps in git and what it leaves on disk, per run and per root',
+    details: `
+      Walks every root and sizes every file by the policy's verdict: tracked, ignored, or \`never\` (present on disk,
+      warned). Per run and per root: files, \`bytes\` (the apparent size, as \`du -b\` and \`ls -l\` show) and \`allocated\`
+      (disk actually used: run folders hold sparse files and archives); the tracked:ignored ratio and what 100 runs
+      would weigh; the largest ignored folders and files; tracked files and runs within 20% of \`limits\`.
+      Symbolic links are counted as links (their own size) and never followed.
+
+      \`--history\` adds what the roots weigh in git history: every blob ever committed under them, reachable from any
+      ref, and the biggest with the commit that added them. \`git rm\` does not shrink that.
+
+      Exits 0 with a report (warnings on stderr); 2 on a usage or configuration error.
+    `,
+    examples: [
+      ['Sizes per run and root', '$0 audit'],
+      ['Grouped by a run pattern field', '$0 audit --by framework'],
+      ['Everything, for scripts', '$0 audit --json'],
+      ['Include the weight already in git history', '$0 audit --history --top 5'],
+    ],
+  });
+
+  json = Option.Boolean('--json', false, { description: 'print {"roots", "runs", "totals", ...} as JSON' });
+  top = Option.String('--top', '10', { description: 'length of the largest-of lists (default 10)' });
+  by = Option.String('--by', 'run', { description: 'group runs: "run" (default) or a {name} of the run pattern, e.g. framework' });
+  history = Option.Boolean('--history', false, { description: 'also weigh the roots in git history (all refs)' });
+
+  protected async run(): Promise<number> {
+    const [{ openRepo }, { loadPolicy }, { Classifier }, { runAudit, groupingKeys }, { renderAudit }, { historyOfRoots }] = await Promise.all([
+      import('../git/repo.js'),
+      import('../policy/load.js'),
+      import('../policy/classifier.js'),
+      import('../audit/audit.js'),
+      import('../audit/render.js'),
+      import('../git/history.js'),
+    ]);
+    if (!/^\d+$/.test(this.top)) throw new UserError(messages.audit.badTop(this.top));
+    const top = Number(this.top);
+    const repo = await openRepo(process.cwd());
+    const policy = await loadPolicy(repo.root);
+    const classifier = new Classifier(policy, { ignoreCase: repo.ignoreCase });
+    const keys = groupingKeys(classifier);
+    if (!keys.includes(this.by)) throw new UserError(messages.audit.badBy(this.by, keys));
+
+    const stderr = this.context.stderr as NodeJS.WriteStream;
+    const progress = !this.json && stderr.isTTY === true;
+    let shown = false;
+    let last = 0;
+    const result = await runAudit(repo.root, classifier, {
+      top,
+      by: this.by,
+      ...(progress
+        ? {
+            onProgress: ({ files, runs }: { files: number; runs: number }) => {
+              const now = Date.now();
+              if (now - last < 100) return;
+              last = now;
+              shown = true;
+              stderr.write(`\r\x1b[K${messages.audit.progress(files, runs)}`);
+            },
+          }
+        : {}),
+    });
+    if (shown) stderr.write('\r\x1b[K');
+    const history = this.history ? await historyOfRoots(repo, policy.roots.map((r) => r.path), top) : null;
+
+    if (this.json) {
+      this.context.stdout.write(`${JSON.stringify(history ? { ...result, history } : result, null, 2)}\n`);
+    } else {
+      this.context.stdout.write(renderAudit(result, top, history));
+      for (const root of result.roots) if (!root.exists) this.context.stderr.write(`artifacts: warning: ${messages.audit.missingRoot(root.path)}\n`);
+    }
+    for (const warning of result.warnings) this.context.stderr.write(`artifacts: warning: ${warning}\n`);
+    if (result.totals.never.files > 0) this.context.stderr.write(`artifacts: warning: ${messages.audit.neverOnDisk(result.totals.never.files)}\n`);
+    return 0;
+  }
+}

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Builtins, Cli, type Command } from 'clipanion';
 import { CheckCommand } from './commands/check.js';
+import { HookPreCommitCommand } from './commands/hook.js';
 import { InitCommand } from './commands/init.js';
+import { UninstallCommand } from './commands/uninstall.js';
 import { EXIT } from './errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -10,6 +12,8 @@ export function createCli(): Cli {
   const cli = new Cli({ binaryLabel: 'artifacts', binaryName: 'artifacts', binaryVersion: version, enableCapture: false });
   cli.register(InitCommand);
   cli.register(CheckCommand);
+  cli.register(HookPreCommitCommand);
+  cli.register(UninstallCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;

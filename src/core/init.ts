@@ -9,15 +9,18 @@ import { parsePolicy } from '../policy/load.js';
 import type { Policy } from '../policy/policy.js';
 import { POLICY_FILE } from '../policy/policy.js';
 import { DEFAULT_PRESET, readPreset } from '../policy/presets.js';
+import { messages } from '../messages.js';
 import { type CheckResult, explain, indexViolations, runCheck } from './check.js';
 
 export interface InitOptions {
   preset?: string;
   force?: boolean;
   dryRun?: boolean;
+  /** Install the pre-commit hook (default); `--no-hook` turns it off. */
+  hook?: boolean;
 }
 
-export type StepStatus = 'created' | 'replaced' | 'updated' | 'kept' | 'unchanged' | 'skipped' | 'ok' | 'findings';
+export type StepStatus = 'created' | 'replaced' | 'updated' | 'kept' | 'unchanged' | 'skipped' | 'refused' | 'ok' | 'findings';
 
 export interface InitStep {
   step: string;
@@ -85,6 +88,14 @@ const blockStep: Step = async (context) => {
   return { step: 'gitignore', status, path: '.gitignore', detail };
 };
 
+/** Installs the pre-commit hook (husky's layout), or says why not and what to do by hand. */
+const hookStep: Step = async (context) => {
+  if (context.options.hook === false) return { step: 'hook', status: 'skipped', detail: messages.install.skipped };
+  const { installHook } = await import('./hook-install.js');
+  const report = await installHook(context.repo, { dryRun: context.options.dryRun ?? false });
+  return { step: 'hook', ...report };
+};
+
 /** Proves the result with git. Under --dry-run nothing was written, so only the index is examined. */
 const checkStep: Step = async (context) => {
   const classifier = context.classifier as Classifier;
@@ -103,7 +114,7 @@ const checkStep: Step = async (context) => {
   };
 };
 
-export const INIT_STEPS: readonly Step[] = [policyStep, compileStep, blockStep, checkStep];
+export const INIT_STEPS: readonly Step[] = [policyStep, compileStep, blockStep, hookStep, checkStep];
 
 export async function runInit(repo: Repo, options: InitOptions): Promise<InitResult> {
   const context: InitContext = { repo, options };

@@ -1,0 +1,108 @@
+// `artifacts hook pre-commit` and `artifacts check --staged`: the rules on what is being committed, i.e.
+// the index (never the work tree). Its cost follows the staged paths and the runs they touch: three git
+// processes (diff --cached, ls-files on the touched runs, one cat-file --batch-check), whatever the size of
+// the repository. Returns data; never writes to the index or the work tree.
+import { type Repo } from '../git/repo.js';
+import {
+  blobSizes,
+  type Change,
+  filterAttributes,
+  GITLINK,
+  indexEntriesUnder,
+  readStaged,
+  stagedChanges,
+} from '../git/staged.js';
+import { Classifier } from '../policy/classifier.js';
+import { loadPolicy, parsePolicy } from '../policy/load.js';
+import { POLICY_FILE } from '../policy/policy.js';
+import { type Entry, type Finding, judge, runTotals, touchedRuns } from './rules.js';
+
+export interface PreCommitResult {
+  ok: boolean;
+  findings: Finding[];
+  /** Notes of the steps run after the checks passed (none yet; see AfterPassStep). */
+  notes: string[];
+  stats: {
+    /** Staged entries that add or change content. */
+    staged: number;
+    /** Runs touched, whose tracked totals were computed. */
+    runs: number;
+    /** Where the policy was read: the index (what is being committed) or the work tree. */
+    policy: 'index' | 'work tree';
+  };
+}
+
+/**
+ * A step run only once the checks passed, before the commit goes on, e.g. the run manifest refresh (it
+ * will plug in here: it gets the staged changes, may stage its own file, and reports a note). A step that
+ * throws stops the commit through the usual error channel.
+ */
+export type AfterPassStep = (context: { repo: Repo; classifier: Classifier; changes: readonly Change[] }) => Promise<string | null>;
+
+export interface PreCommitOptions {
+  afterPass?: readonly AfterPassStep[];
+}
+
+/**
+ * The policy being committed: the staged artifacts.policy.yaml when the index has one (so that a limit
+ * raised in the work tree but not staged does not pass a commit that CI would then refuse), else the
+ * work tree's (the first commit after `artifacts init`).
+ */
+export async function loadCommitClassifier(repo: Repo): Promise<{ classifier: Classifier; source: 'index' | 'work tree' }> {
+  const staged = await readStaged(repo, POLICY_FILE);
+  const policy = staged === null ? await loadPolicy(repo.root) : parsePolicy(staged, `${POLICY_FILE} (staged)`);
+  return { classifier: new Classifier(policy, { ignoreCase: repo.ignoreCase }), source: staged === null ? 'work tree' : 'index' };
+}
+
+export async function runPreCommit(
+  repo: Repo,
+  classifier: Classifier,
+  options: PreCommitOptions & { policySource?: 'index' | 'work tree' } = {},
+): Promise<PreCommitResult> {
+  const changes = await stagedChanges(repo);
+  const runs = touchedRuns(classifier, changes);
+  // The whole index of the touched runs: their tracked total after the commit, partial staging included.
+  const listing = runs.length === 0 ? [] : await indexEntriesUnder(repo, runs);
+  const oids = [...changes, ...listing].filter((e) => e.mode !== GITLINK).map((e) => e.oid);
+  const sizes = await blobSizes(repo, oids);
+
+  const { limits } = classifier.policy;
+  const sizeOf = (e: { mode: string; oid: string }) => (e.mode === GITLINK ? undefined : sizes.get(e.oid));
+  // Only a path over its limit needs its filter attribute (to tell a raw blob that should have gone to LFS).
+  const overLimit = changes.filter((c) => (sizeOf(c) ?? 0) > (classifier.rootOf(c.path) ? limits.file : limits.repoFile));
+  const filters = await filterAttributes(repo, overLimit.map((c) => c.path));
+
+  const entries: Entry[] = changes.map((change) => {
+    const size = sizeOf(change);
+    const filter = filters.get(change.path);
+    return {
+      path: change.path,
+      ...(change.oldPath === undefined ? {} : { oldPath: change.oldPath }),
+      ...(size === undefined ? {} : { size }),
+      existed: change.status === 'M' || change.status === 'T',
+      ...(filter === undefined ? {} : { filter }),
+    };
+  });
+  const totals = runTotals(
+    classifier,
+    runs,
+    listing.map((e) => ({ path: e.path, ...(sizeOf(e) === undefined ? {} : { size: sizeOf(e) as number }) })),
+    new Set(changes.map((c) => c.path)),
+  );
+  const findings = judge(classifier, entries, totals);
+
+  const notes: string[] = [];
+  if (findings.length === 0) {
+    // After the checks pass: the place for the run manifest refresh (see AfterPassStep).
+    for (const step of options.afterPass ?? []) {
+      const note = await step({ repo, classifier, changes });
+      if (note) notes.push(note);
+    }
+  }
+  return {
+    ok: findings.length === 0,
+    findings,
+    notes,
+    stats: { staged: changes.length, runs: runs.length, policy: options.policySource ?? 'work tree' },
+  };
+}

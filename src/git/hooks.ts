@@ -21,12 +21,9 @@ export async function configValues(repo: Repo, key: string): Promise<ScopedValue
   const { stdout, exitCode } = await git(['config', '--show-scope', '-z', '--get-all', key], { cwd: repo.root, okExitCodes: [1] });
   if (exitCode === 1) return [];
   const values: ScopedValue[] = [];
-  for (const record of stdout.toString('utf8').split('\0')) {
-    if (record === '') continue;
-    // "<scope>\t<value>"
-    const tab = record.indexOf('\t');
-    values.push({ scope: record.slice(0, tab), value: record.slice(tab + 1) });
-  }
+  // With -z, each value comes as "<scope>\0<value>\0".
+  const fields = stdout.toString('utf8').split('\0');
+  for (let i = 0; i + 1 < fields.length; i += 2) values.push({ scope: fields[i] as string, value: fields[i + 1] as string });
   return values;
 }
 

@@ -1,7 +1,7 @@
 // Real git repositories for tests: a fixed branch and identity, no signing, no hooks or config from the
 // machine, and no GIT_* variables leaking in from a hook that runs the tests.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,4 +95,30 @@ export async function withGitRepo<T>(fn: (repo: TestRepo) => Promise<T> | T): Pr
   } finally {
     scratch.cleanup();
   }
+}
+
+/** Runs git and reports the outcome instead of throwing (a commit the hook blocks exits 1). */
+export function tryGit(repo: TestRepo, args: string[], extraEnv: Record<string, string> = {}): CliResult {
+  const result = spawnSync('git', args, { cwd: repo.dir, env: { ...repo.env, ...extraEnv }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (result.error) throw result.error;
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Makes the built CLI findable by the installed hook as `artifacts` on PATH (a private bin folder put
+ * first on the repository's PATH), as after `npm install -g`. Returns the folder.
+ */
+export function putCliOnPath(repo: TestRepo): string {
+  const bin = path.join(repo.home, 'bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(BIN, path.join(bin, 'artifacts'));
+  repo.env.PATH = `${bin}${path.delimiter}${repo.env.PATH ?? ''}`;
+  return bin;
+}
+
+/** Makes the CLI findable as node_modules/.bin/artifacts in the repository, as after `npm install -D artifacts`. */
+export function putCliInNodeModules(repo: TestRepo): void {
+  const bin = path.join(repo.dir, 'node_modules', '.bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(BIN, path.join(bin, 'artifacts'));
 }

@@ -66,9 +66,9 @@ export class CheckCommand extends BaseCommand {
     if (this.staged && this.range !== undefined) throw new UsageError(messages.hook.stagedAndRange);
     const repo = await openRepo(process.cwd());
     if (this.staged) {
-      const { loadCommitClassifier, runPreCommit } = await import('../core/precommit.js');
-      const { classifier, source } = await loadCommitClassifier(repo);
-      const result = await runPreCommit(repo, classifier, { policySource: source });
+      const { loadPreCommit, runPreCommit } = await import('../core/precommit.js');
+      const { classifier, source, changes } = await loadPreCommit(repo);
+      const result = await runPreCommit(repo, classifier, { policySource: source, changes });
       this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderStaged(result));
       return result.ok ? 0 : 1;
     }

@@ -27,14 +27,14 @@ export class HookPreCommitCommand extends BaseCommand {
       this.context.stderr.write(`${messages.hook.skipped}\n`);
       return 0;
     }
-    const [{ openRepo }, { loadCommitClassifier, runPreCommit }, { renderHook }] = await Promise.all([
+    const [{ openRepo }, { loadPreCommit, runPreCommit }, { renderHook }] = await Promise.all([
       import('../git/repo.js'),
       import('../core/precommit.js'),
       import('../render.js'),
     ]);
     const repo = await openRepo(process.cwd());
-    const { classifier, source } = await loadCommitClassifier(repo);
-    const result = await runPreCommit(repo, classifier, { policySource: source });
+    const { classifier, source, changes } = await loadPreCommit(repo);
+    const result = await runPreCommit(repo, classifier, { policySource: source, changes });
     this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderHook(result));
     return result.ok ? 0 : 1;
   }

@@ -7,3 +7,7 @@ export { runCheck, type CheckResult, type Violation, type ViolationKind } from '
 export { runInit, type InitOptions, type InitResult } from './core/init.js';
 export { openRepo, type Repo } from './git/repo.js';
 export { ConfigError, GitError, UserError } from './errors.js';
+export { runPreCommit, loadPreCommit, type PreCommitResult, type AfterPassStep } from './core/precommit.js';
+export { runRange, type RangeResult } from './core/range.js';
+export { judge, type Finding, type FindingKind } from './core/rules.js';
+export { installHook, uninstallHook } from './core/hook-install.js';

@@ -5,7 +5,7 @@
 // --smoke: S tree, one repetition, no table of record (CI uses it so the harness never rots).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,6 +56,40 @@ function run(cwd, command, argv) {
     throw new Error(`${command} ${argv.join(' ')} exited ${result.status}: ${result.stderr}`);
   }
   return seconds;
+}
+
+/**
+ * A tree whose runs' small files are committed (--track-runs), with the hook installed by init, and one
+ * run's metrics.json changed and staged: the "one-run commit" the hook case measures.
+ */
+function buildHookTree(size) {
+  const { runs, ws } = TREES[size];
+  const dir = path.join(treeRoot, `${size}-${runs}x${ws}-tracked`);
+  if (!existsSync(path.join(dir, '.git'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(treeRoot, { recursive: true });
+    console.error(`building ${size} tracked tree (${runs} runs x ${ws} workspace files)…`);
+    execFileSync(process.execPath, [generator, '--out', dir, '--runs', String(runs), '--workspace-files', String(ws), '--git', '--track-runs'], { stdio: 'ignore' });
+    run(dir, process.execPath, [bin, 'init']);
+    execFileSync('git', [...IDENTITY, 'add', '-A'], { cwd: dir });
+    execFileSync('git', [...IDENTITY, 'commit', '-q', '--no-verify', '-m', 'artifacts init'], { cwd: dir });
+  }
+  // Stage a change to one run (the same run on every size).
+  const framework = readdirSync(path.join(dir, 'runs')).sort()[0];
+  const runName = readdirSync(path.join(dir, 'runs', framework)).sort()[10];
+  const metrics = `runs/${framework}/${runName}/metrics.json`;
+  const committed = execFileSync('git', ['cat-file', 'blob', `HEAD:${metrics}`], { cwd: dir });
+  writeFileSync(path.join(dir, metrics), Buffer.concat([committed, Buffer.from('\n')]));
+  execFileSync('git', ['add', '--', metrics], { cwd: dir });
+  return dir;
+}
+
+const IDENTITY = ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false'];
+/** The CLI as `artifacts` on PATH, for the installed hook to find. */
+const cliBin = path.join(treeRoot, '.bin');
+function ensureCliOnPath() {
+  mkdirSync(cliBin, { recursive: true });
+  if (!existsSync(path.join(cliBin, 'artifacts'))) symlinkSync(bin, path.join(cliBin, 'artifacts'));
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -123,6 +157,24 @@ for (const size of sizes) {
     const m = measure(dir, c.ours, c.base);
     rows.push({ tree: size, command: c.command, floor: c.floor, ours_s: m.ours, floor_s: m.floor, ratio: m.ratio, target: c.target });
   }
+
+  // The hook on a one-run commit: a commit with the hook minus the same commit with --no-verify, each
+  // undone with `reset --soft` so that every repetition commits the same staged change.
+  ensureCliOnPath();
+  const hookDir = buildHookTree(size);
+  const commitThenUndo = (flags) =>
+    shell(`PATH=${JSON.stringify(cliBin)}:"$PATH" git ${IDENTITY.join(' ')} commit -q ${flags} -m bench && git reset -q --soft HEAD~1`);
+  const m = measure(hookDir, commitThenUndo(''), commitThenUndo('--no-verify'));
+  rows.push({
+    tree: size,
+    command: 'git commit (hook, one-run commit)',
+    floor: 'git commit --no-verify',
+    ours_s: m.ours,
+    floor_s: m.floor,
+    ratio: m.ratio,
+    target: null,
+    hook_s: m.ours - m.floor,
+  });
 }
 
 const fmt = (s) => `${(s * 1000).toFixed(0)} ms`;
@@ -130,6 +182,8 @@ console.log('| tree | command | floor | ours | floor | ratio | target |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.tree} | \`${r.command}\` | \`${r.floor}\` | ${fmt(r.ours_s)} | ${fmt(r.floor_s)} | ${r.ratio.toFixed(2)}x | ${r.target === null ? 'see sizes' : `≤ ${r.target}x`} |`);
+  const target = r.target === null ? `hook cost ${fmt(r.hook_s)}` : `≤ ${r.target}x`;
+  console.log(`| ${r.tree} | \`${r.command}\` | \`${r.floor}\` | ${fmt(r.ours_s)} | ${fmt(r.floor_s)} | ${r.ratio.toFixed(2)}x | ${target} |`);
 }
 const machine = `${cpus().length} cores, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, node ${process.version}, ${execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()}`;
 console.log(`\nmachine: ${machine}; medians of ${reps} alternating runs`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Builtins, Cli, type Command } from 'clipanion';
 import { AuditCommand } from './commands/audit.js';
 import { CheckCommand } from './commands/check.js';
+import { HookPreCommitCommand } from './commands/hook.js';
 import { InitCommand } from './commands/init.js';
 import {
   ManifestCheckCommand,
@@ -12,6 +13,7 @@ import {
 } from './commands/manifest.js';
 import { RunsCommand } from './commands/runs.js';
 import { SnapshotCommand, SnapshotListCommand } from './commands/snapshot.js';
+import { UninstallCommand } from './commands/uninstall.js';
 import { EXIT } from './errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,6 +31,8 @@ export function createCli(): Cli {
   cli.register(AuditCommand);
   cli.register(SnapshotCommand);
   cli.register(SnapshotListCommand);
+  cli.register(HookPreCommitCommand);
+  cli.register(UninstallCommand);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;

@@ -41,3 +41,7 @@ export {
   type SnapshotRecord,
   type SnapshotResult,
 } from './snapshot/snapshot.js';
+export { runPreCommit, loadPreCommit, type PreCommitResult, type AfterPassStep } from './core/precommit.js';
+export { runRange, type RangeResult } from './core/range.js';
+export { judge, type Finding, type FindingKind } from './core/rules.js';
+export { installHook, uninstallHook } from './core/hook-install.js';

@@ -10,6 +10,25 @@ export function showPath(path: string): string {
   return /[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path;
 }
 
+/** Bytes as people read them (powers of 1024, as the policy's KB/MB/GB count), exact below 1 KB. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = value >= 100 || Number.isInteger(value) ? value.toFixed(0) : value.toFixed(1);
+  return `${shown} ${units[unit]}`;
+}
+
+/** The hook scripts print these through `printf '%s\n' 'TEXT'`: single-quoted for sh, nothing expanded. */
+export function shellLiteral(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 export const messages = {
   gitMissing: 'git was not found on PATH: install git (2.25 or newer) and try again.',
   gitTooOld: (found: string, minimum: string) => `${found} is too old: artifacts needs git ${minimum} or newer; upgrade git.`,
@@ -118,6 +137,88 @@ export const messages = {
     badLimit: (value: string) => `--limit ${value} is not a whole number of rows (0 or more).`,
     formats: '--json and --csv are alternatives: choose one.',
     noMerge: 'without the merge driver, a conflicted manifest is resolved with `artifacts manifest rebuild`, then `git add` of the manifest.',
+  },
+
+  // ---- the pre-commit hook, check --staged, check --range --------------------------------------------
+  hook: {
+    kindTitle: {
+      never: 'a `never` file is being committed',
+      ignored: 'a file the policy ignores is being committed (force-added?)',
+      'too-large': 'a file is over its size limit',
+      'run-too-large': "a run's tracked files would be over limits.run",
+    },
+    fix: {
+      never: (path: string, existed: boolean) =>
+        existed
+          ? `untrack it: git rm --cached -- ${shellQuote(path)}; it is in history already, so rotate any secret it holds`
+          : `unstage it (the file stays on disk): git restore --staged -- ${shellQuote(path)}`,
+      ignored: (path: string, existed: boolean) =>
+        existed
+          ? `untrack it, keeping the file: git rm --cached -- ${shellQuote(path)}`
+          : `unstage it (the file stays on disk): git restore --staged -- ${shellQuote(path)}`,
+      tooLarge: (path: string, existed: boolean, limitKey: string, routedToLfs: boolean) =>
+        routedToLfs
+          ? `.gitattributes routes it to Git LFS but it was staged as a raw blob: run \`git lfs install\`, then git add --renormalize -- ${shellQuote(path)}`
+          : `unstage it: git restore --staged -- ${shellQuote(path)}${existed ? ' (keeps the committed version)' : ''}; ` +
+            `or store it in Git LFS: git lfs track ${shellQuote(path)} && git add .gitattributes ${shellQuote(path)}; ` +
+            `or raise ${limitKey.replace('limits.', 'limits: ')} in artifacts.policy.yaml`,
+      runTooLarge: (paths: readonly string[]) =>
+        `unstage the run files you do not mean to commit${paths[0] === undefined ? '' : `, the largest first: git restore --staged -- ${shellQuote(paths[0])}`}; ` +
+        'or raise limits: run in artifacts.policy.yaml',
+      inHistory: (fix: string) => `already committed: rewrite that commit (e.g. git rebase -i COMMIT^), or in a new commit: ${fix}`,
+    },
+    ok: (staged: number, runs: number) =>
+      `artifacts: ok: ${staged} staged entr${staged === 1 ? 'y' : 'ies'} checked, ${runs} run total${runs === 1 ? '' : 's'} within limits`,
+    blocked: (count: number) =>
+      `artifacts: the commit is blocked: ${count} finding${count === 1 ? '' : 's'} (above, each with its fix). Nothing in the index or the work tree was changed.`,
+    skipHint:
+      'To commit anyway (CI still checks with `artifacts check --range`): ARTIFACTS_SKIP=1 git commit ..., or git commit --no-verify',
+    skipped: 'artifacts: ARTIFACTS_SKIP=1: the pre-commit checks were skipped (CI still runs `artifacts check --range`)',
+    stagedOk: (staged: number) => `ok: ${staged} staged entr${staged === 1 ? 'y' : 'ies'} pass the hook's rules`,
+    stagedBad: (count: number) => `${count} finding${count === 1 ? '' : 's'}: the staged changes break the policy.`,
+    rangeOk: (range: string, commits: number) => `ok: ${commits} commit${commits === 1 ? '' : 's'} in ${range} pass the hook's rules`,
+    rangeBad: (range: string, count: number) => `${count} finding${count === 1 ? '' : 's'} in ${range}: the commits named above break the policy.`,
+    badRange: (range: string) => `--range ${JSON.stringify(range)}: expected BASE..HEAD (two commits, e.g. origin/main..HEAD)`,
+    stagedAndRange: '--staged and --range cannot be combined: the first checks the index, the second commits',
+    cliMissing:
+      'artifacts: the pre-commit hook cannot find the artifacts CLI (not in node_modules/.bin, not on PATH). ' +
+      'Install it: npm install --save-dev artifacts (or npm install -g artifacts). ' +
+      'To commit without the check: ARTIFACTS_SKIP=1 git commit ..., or git commit --no-verify.',
+    lfsMissing:
+      'This repository uses Git LFS but git-lfs is not on PATH: install it (apt-get install git-lfs), or remove the Git LFS part of .husky/pre-push.',
+  },
+
+  install: {
+    installed: (where: string) => `installed: ${where} runs \`artifacts hook pre-commit\` on every commit`,
+    unchanged: 'the pre-commit hook is installed and up to date',
+    chained: (names: readonly string[]) => `; chains to the existing .git/hooks/${names.join(', .git/hooks/')}`,
+    lfs: '; keeps Git LFS hooks working (pre-push, post-checkout, post-commit, post-merge)',
+    prepareAdded: (script: string) => `package.json scripts.prepare is now "${script}": clones get the hook on npm install`,
+    prepareKept: 'package.json scripts.prepare already runs husky',
+    prepareNoDependency:
+      ' (add artifacts as a devDependency, npm install --save-dev artifacts, so that `husky` is there when npm runs prepare)',
+    skipped: '--no-hook: no hook installed (CI can still run `artifacts check --range`)',
+    preCommitFramework: (file: string, active: boolean) =>
+      `added a \`repo: local\` hook (id artifacts) to ${file}${active ? '' : '; run `pre-commit install` to activate it'}`,
+    preCommitFrameworkUnchanged: (file: string) => `${file} already has the artifacts hook`,
+    refusedHooksPath: (hooksPath: string, scope: string) =>
+      `not installed: core.hooksPath (${scope}) points to ${hooksPath}, another hook setup; moving it would silently stop those hooks. ` +
+      `Add this line to ${hooksPath}/pre-commit yourself: artifacts hook pre-commit`,
+    refusedLefthook: (file: string) =>
+      `not installed: lefthook manages the hooks here (${file}); add to it yourself:\n` +
+      '    pre-commit:\n      commands:\n        artifacts:\n          run: artifacts hook pre-commit',
+    huskyFailed: (why: string) => `not installed: husky could not set up .husky/_: ${why}`,
+    notInstalledExit: 'the pre-commit hook was not installed (see the hook step above).',
+  },
+
+  uninstall: {
+    nothing: 'nothing to remove: artifacts init installed no hook here',
+    removedFile: 'removed (artifacts created it)',
+    removedBlock: 'removed the artifacts block; your lines are kept',
+    restoredHooksPath: (before: string | null) => (before === null ? 'unset core.hooksPath (git uses .git/hooks again)' : `core.hooksPath restored to ${before}`),
+    removedHuskyDir: 'removed .husky/_ (husky\'s dispatcher, installed by artifacts init)',
+    prepareRestored: (before: string | null) => (before === null ? 'removed scripts.prepare' : `scripts.prepare restored to "${before}"`),
+    preCommitEntry: 'removed the artifacts hook entry',
   },
 } as const;
 

@@ -2,7 +2,10 @@
 import type { CheckResult, Violation } from './core/check.js';
 import { VIOLATION_ORDER } from './core/check.js';
 import type { InitResult } from './core/init.js';
-import { messages, showPath } from './messages.js';
+import type { PreCommitResult } from './core/precommit.js';
+import type { RangeResult } from './core/range.js';
+import { FINDING_ORDER, type Finding } from './core/rules.js';
+import { formatBytes, messages, showPath } from './messages.js';
 
 export function renderCheck(result: CheckResult): string {
   const { files, ignoredEntries, pinned } = result.stats;
@@ -60,4 +63,43 @@ export function renderInit(result: InitResult): string {
     out.push('', 'The policy and git agree. Next: `git add -A` stages exactly the tracked run files.');
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The findings of the hook's rules, grouped by kind: path, size against its limit, the fix. */
+export function renderFindings(findings: readonly Finding[]): string {
+  const out: string[] = [];
+  for (const kind of FINDING_ORDER) {
+    const group = findings.filter((f) => f.kind === kind);
+    if (group.length === 0) continue;
+    out.push(`${kind}: ${messages.hook.kindTitle[kind]} (${group.length})`);
+    for (const f of group) {
+      const renamed = f.oldPath === undefined ? '' : `   (renamed from ${showPath(f.oldPath)})`;
+      const commit = f.commit === undefined ? '' : `   in commit ${f.commit.slice(0, 12)}`;
+      out.push(`  ${showPath(f.path)}${renamed}${commit}`);
+      if (f.size !== undefined && f.limit !== undefined) {
+        out.push(`      size: ${formatBytes(f.size)} (${f.size} bytes) > ${f.limitKey} ${formatBytes(f.limit)}`);
+      } else if (f.size !== undefined) {
+        out.push(`      size: ${formatBytes(f.size)}`);
+      }
+      if (f.paths && f.paths.length > 0) out.push(`      staged in this run: ${f.paths.map(showPath).join(', ')}`);
+      out.push(`      fix: ${f.fix}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function renderHook(result: PreCommitResult): string {
+  if (result.ok) return result.notes.map((n) => `${n}\n`).join('');
+  return `${renderFindings(result.findings)}\n${messages.hook.blocked(result.findings.length)}\n${messages.hook.skipHint}\n`;
+}
+
+export function renderStaged(result: PreCommitResult): string {
+  if (result.ok) return `${messages.hook.stagedOk(result.stats.staged)}\n`;
+  return `${renderFindings(result.findings)}\n${messages.hook.stagedBad(result.findings.length)}\n`;
+}
+
+export function renderRange(result: RangeResult): string {
+  if (result.ok) return `${messages.hook.rangeOk(result.range, result.stats.commits)}\n`;
+  return `${renderFindings(result.findings)}\n${messages.hook.rangeBad(result.range, result.findings.length)}\n`;
 }

@@ -1,4 +1,4 @@
-import { Option } from 'clipanion';
+import { Option, UsageError } from 'clipanion';
 import { BaseCommand } from './base.js';
 
 export class CheckCommand extends BaseCommand {
@@ -19,17 +19,26 @@ export class CheckCommand extends BaseCommand {
       policy ignores them, and reported as pinned; a pinned file that matches \`never\` is still a finding.
 
       Folders that both the policy and git ignore wholesale are never listed or entered.
+
+      \`--staged\` applies the pre-commit hook's rules to the index instead (sizes, \`never\`, ignored files, run totals);
+      \`--range BASE..HEAD\` applies them to every commit of the range, by blob, naming the commit that introduced each
+      finding: the CI guard for commits made with \`--no-verify\` or without the hook.
       Exits 0 when clean, 1 with findings, 2 on a usage or configuration error.
     `,
     examples: [
       ['Check the repository', '$0 check'],
       ['Machine-readable findings (for CI)', '$0 check --json'],
+      ["The hook's rules on the index", '$0 check --staged'],
+      ['The hook\'s rules on every commit of a push (CI)', '$0 check --range origin/main..HEAD'],
     ],
   });
 
   json = Option.Boolean('--json', false, { description: 'print {"ok", "violations": [{path, kind, expected, actual, source}], "warnings", "pinned"}' });
+  staged = Option.Boolean('--staged', false, { description: "apply the pre-commit hook's rules to the index" });
+  range = Option.String('--range', { description: "apply the pre-commit hook's rules to every commit of BASE..HEAD" });
 
   protected async run(): Promise<number> {
+    if (this.staged || this.range !== undefined) return this.runHookRules();
     const [{ openRepo, requireGitVersion }, { loadPolicy }, { Classifier }, { runCheck }, { renderCheck }] = await Promise.all([
       import('../git/repo.js'),
       import('../policy/load.js'),
@@ -47,6 +56,33 @@ export class CheckCommand extends BaseCommand {
       this.context.stdout.write(renderCheck(result));
     }
     for (const warning of result.warnings) this.context.stderr.write(`artifacts: warning: ${warning}\n`);
+    return result.ok ? 0 : 1;
+  }
+
+  /** --staged and --range: the hook's rules engine, on the index or on a range of commits. */
+  private async runHookRules(): Promise<number> {
+    const [{ openRepo }, { messages }, { renderStaged, renderRange }] = await Promise.all([
+      import('../git/repo.js'),
+      import('../messages.js'),
+      import('../render.js'),
+    ]);
+    if (this.staged && this.range !== undefined) throw new UsageError(messages.hook.stagedAndRange);
+    const repo = await openRepo(process.cwd());
+    if (this.staged) {
+      const { loadPreCommit, runPreCommit } = await import('../core/precommit.js');
+      const { classifier, source, diff } = await loadPreCommit(repo);
+      const result = await runPreCommit(repo, classifier, { policySource: source, diff });
+      this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderStaged(result));
+      return result.ok ? 0 : 1;
+    }
+    const [{ loadPolicy }, { Classifier }, { runRange }] = await Promise.all([
+      import('../policy/load.js'),
+      import('../policy/classifier.js'),
+      import('../core/range.js'),
+    ]);
+    const policy = await loadPolicy(repo.root);
+    const result = await runRange(repo, new Classifier(policy, { ignoreCase: repo.ignoreCase }), this.range as string);
+    this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderRange(result));
     return result.ok ? 0 : 1;
   }
 }

@@ -11,14 +11,21 @@ export class InitCommand extends BaseCommand {
       and prints its findings with their fixes. Files already tracked that the policy ignores are listed with the
       exact \`git rm --cached\` command: init never untracks anything itself. Running it again changes no byte.
 
-      Exits 0 when everything is installed, even if the check found pre-existing problems; 2 on a usage or
-      configuration error (a malformed policy is reported with its file, line, column and key).
+      Then installs the pre-commit hook (\`--no-hook\` skips it) with husky v9's layout: \`core.hooksPath=.husky/_\` and a
+      committed \`.husky/pre-commit\` running \`artifacts hook pre-commit\`; with a package.json, also \`"prepare": "husky"\`.
+      Hooks that ran from .git/hooks keep running (chained); a \`.pre-commit-config.yaml\` gets a \`repo: local\` entry
+      instead; lefthook or a core.hooksPath elsewhere are left alone, and init prints the line to add by hand.
+
+      Exits 0 when everything is installed, even if the check found pre-existing problems; 1 when the hook could
+      not be installed (the reason and the manual step are printed); 2 on a usage or configuration error (a
+      malformed policy is reported with its file, line, column and key).
     `,
     examples: [
       ['Install the default policy (runs/{framework}/{run_id})', '$0 init'],
       ['Show what would be written, changing nothing', '$0 init --dry-run'],
       ['Replace the policy with a preset', '$0 init --preset runs --force'],
       ['Machine-readable summary', '$0 init --json'],
+      ['Install the policy without the pre-commit hook', '$0 init --no-hook'],
     ],
   });
 
@@ -26,6 +33,7 @@ export class InitCommand extends BaseCommand {
   force = Option.Boolean('--force', false, { description: 'replace an existing artifacts.policy.yaml with the preset' });
   dryRun = Option.Boolean('--dry-run', false, { description: 'report what would change and write nothing' });
   json = Option.Boolean('--json', false, { description: 'print the summary as JSON' });
+  hook = Option.Boolean('--hook', true, { description: 'install the pre-commit hook (default; --no-hook skips it)' });
 
   protected async run(): Promise<number> {
     const [{ openRepo, requireGitVersion }, { runInit }, { renderInit }] = await Promise.all([
@@ -38,8 +46,10 @@ export class InitCommand extends BaseCommand {
       ...(this.preset === undefined ? {} : { preset: this.preset }),
       force: this.force,
       dryRun: this.dryRun,
+      hook: this.hook,
     });
     this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderInit(result));
-    return 0;
+    // A hook that could not be installed is not a finished init: say so through the exit code as well.
+    return result.steps.some((step) => step.status === 'refused') ? 1 : 0;
   }
 }

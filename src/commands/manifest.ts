@@ -149,13 +149,13 @@ export class ManifestRefreshCommand extends BaseCommand {
   protected async run(): Promise<number> {
     const { UsageError } = await import('clipanion');
     if (!this.staged) throw new UsageError('manifest refresh reads the staged changes: call it as `artifacts manifest refresh --staged`.');
-    const [{ openPolicyContext }, { refreshManifestsFromIndex }, { stagedChanges }] = await Promise.all([
+    const [{ openPolicyContext }, { refreshManifestsFromIndex }, { stagedDiff, touchedPaths }] = await Promise.all([
       import('./context.js'),
       import('../manifest/manifest.js'),
-      import('../git/blobs.js'),
+      import('../git/staged.js'),
     ]);
     const { repo, classifier } = await openPolicyContext(process.cwd());
-    const result = await refreshManifestsFromIndex(repo, classifier, await stagedChanges(repo));
+    const result = await refreshManifestsFromIndex(repo, classifier, touchedPaths(await stagedDiff(repo)));
     warn(this.context.stderr, result.warnings);
     for (const file of result.written) this.context.stdout.write(`${file}: refreshed and staged\n`);
     return 0;

@@ -10,15 +10,18 @@ import type { Policy } from '../policy/policy.js';
 import { POLICY_FILE } from '../policy/policy.js';
 import { DEFAULT_PRESET, readPreset } from '../policy/presets.js';
 import { loadPins } from '../pins/pins.js';
+import { messages } from '../messages.js';
 import { type CheckResult, explain, indexViolations, runCheck } from './check.js';
 
 export interface InitOptions {
   preset?: string;
   force?: boolean;
   dryRun?: boolean;
+  /** Install the pre-commit hook (default); `--no-hook` turns it off. */
+  hook?: boolean;
 }
 
-export type StepStatus = 'created' | 'replaced' | 'updated' | 'kept' | 'unchanged' | 'skipped' | 'ok' | 'findings';
+export type StepStatus = 'created' | 'replaced' | 'updated' | 'kept' | 'unchanged' | 'skipped' | 'refused' | 'ok' | 'findings';
 
 export interface InitStep {
   step: string;
@@ -86,6 +89,14 @@ const blockStep: Step = async (context) => {
   return { step: 'gitignore', status, path: '.gitignore', detail };
 };
 
+/** Installs the pre-commit hook (husky's layout), or says why not and what to do by hand. */
+const hookStep: Step = async (context) => {
+  if (context.options.hook === false) return { step: 'hook', status: 'skipped', detail: messages.install.skipped };
+  const { installHook } = await import('./hook-install.js');
+  const report = await installHook(context.repo, { dryRun: context.options.dryRun ?? false });
+  return { step: 'hook', ...report };
+};
+
 /** Proves the result with git. Under --dry-run nothing was written, so only the index is examined. */
 const checkStep: Step = async (context) => {
   const classifier = context.classifier as Classifier;
@@ -149,7 +160,7 @@ const mergeDriverStep: Step = async (context) => {
   return { step: 'merge', status, path: '.gitattributes', detail: `registered the manifest merge driver (${MERGE_DRIVER}) in .gitattributes and .git/config` };
 };
 
-export const INIT_STEPS: readonly Step[] = [policyStep, compileStep, blockStep, mergeDriverStep, checkStep];
+export const INIT_STEPS: readonly Step[] = [policyStep, compileStep, blockStep, mergeDriverStep, hookStep, checkStep];
 
 export async function runInit(repo: Repo, options: InitOptions): Promise<InitResult> {
   const context: InitContext = { repo, options };

@@ -77,10 +77,3 @@ export async function addPath(repo: Repo, path: string): Promise<void> {
   await git(['add', '--', path], { cwd: repo.root });
 }
 
-/** Paths the staged changes touch, relative to the root: added, modified, deleted, both sides of a rename. */
-export async function stagedChanges(repo: Repo): Promise<string[]> {
-  // --cached: index against HEAD (against the empty tree before the first commit); --no-renames: a rename
-  // is its deletion and its addition, so both run folders are refreshed; -z: paths verbatim.
-  const { stdout } = await git(['diff', '--cached', '-z', '--name-only', '--no-renames', '--no-ext-diff'], { cwd: repo.root });
-  return splitNul(stdout);
-}

@@ -1,5 +1,6 @@
 // The manifest operations: rebuild, check, refresh from the index (the hook's part), update from the work
 // tree (a runner's part). Cores return data; the commands print.
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readIfExists, writeAtomic } from '../fs/atomic.js';
 import { withLock } from '../fs/lock.js';
@@ -155,8 +156,12 @@ export async function refreshManifestsFromIndex(repo: Repo, classifier: Classifi
       state = buildState(layout, rowsOf(runRows));
       changes = null;
     }
+    // A root with no runs in the index and no manifest yet (the commit that adds the policy) gets none:
+    // the first run committed creates it.
+    if (state.lines.length === 0 && headText === null && stagedText === null) continue;
     const text = renderManifest(layout, state);
     const file = path.join(repo.root, target.file);
+    await mkdir(path.dirname(file), { recursive: true });
     await withLock(file, async () => {
       const worktreeText = await readIfExists(file);
       let worktreeNew = text;

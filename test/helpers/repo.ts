@@ -97,19 +97,40 @@ export async function withGitRepo<T>(fn: (repo: TestRepo) => Promise<T> | T): Pr
   }
 }
 
+/** Runs git and reports the outcome instead of throwing (a commit the hook blocks exits 1). */
+export function tryGit(repo: TestRepo, args: string[], extraEnv: Record<string, string> = {}): CliResult {
+  const result = spawnSync('git', args, { cwd: repo.dir, env: { ...repo.env, ...extraEnv }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (result.error) throw result.error;
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
 /**
- * An environment whose PATH starts with a folder holding an `artifacts` link to the built bin, so that git
- * finds the merge driver command `artifacts manifest merge …` as it would with an installed package.
+ * Makes the built CLI findable as `artifacts` on PATH (a private bin folder put first on the repository's
+ * PATH), as after `npm install -g`: the installed hook and the manifest merge driver find it there.
+ * Returns the folder; calling it twice changes nothing.
  */
-export function withArtifactsOnPath(repo: TestRepo): TestRepo {
-  const binDir = path.join(repo.home, 'bin');
-  mkdirSync(binDir, { recursive: true });
-  const link = path.join(binDir, 'artifacts');
+export function putCliOnPath(repo: TestRepo): string {
+  const bin = path.join(repo.home, 'bin');
+  mkdirSync(bin, { recursive: true });
   try {
-    symlinkSync(BIN, link);
+    symlinkSync(BIN, path.join(bin, 'artifacts'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  const env = { ...repo.env, PATH: `${binDir}${path.delimiter}${repo.env.PATH ?? ''}` };
-  return openTestRepo(repo.dir, repo.home, env);
+  if (!(repo.env.PATH ?? '').startsWith(`${bin}${path.delimiter}`)) repo.env.PATH = `${bin}${path.delimiter}${repo.env.PATH ?? ''}`;
+  return bin;
+}
+
+/** The repository seen with the CLI on PATH (see putCliOnPath), leaving `repo`'s own environment as it was. */
+export function withArtifactsOnPath(repo: TestRepo): TestRepo {
+  const withCli = openTestRepo(repo.dir, repo.home, { ...repo.env });
+  putCliOnPath(withCli);
+  return withCli;
+}
+
+/** Makes the CLI findable as node_modules/.bin/artifacts in the repository, as after `npm install -D artifacts`. */
+export function putCliInNodeModules(repo: TestRepo): void {
+  const bin = path.join(repo.dir, 'node_modules', '.bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(BIN, path.join(bin, 'artifacts'));
 }

@@ -57,13 +57,15 @@ describe('init on a generated experiment repository', () => {
       // The odd names of the generator made it through (spaces, unicode).
       expect(expected.some((p) => p.includes('retry copy (2)'))).toBe(true);
       expect(expected.some((p) => p.includes('ünïcødé-実験-ε'))).toBe(true);
-      expect(staged(repo)).toEqual([...expected, '.gitattributes', '.gitignore', 'artifacts.policy.yaml'].sort());
+      // init also installed the pre-commit hook (the generated tree has a package.json: prepare script added).
+      expect(staged(repo)).toEqual([...expected, '.gitattributes', '.gitignore', '.husky/pre-commit', 'artifacts.policy.yaml', 'package.json'].sort());
 
       const before = [gitignore, readFileSync(path.join(repo.dir, 'artifacts.policy.yaml'), 'utf8')];
       const again = repo.cli('init');
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/policy +kept/);
       expect(again.stdout).toMatch(/gitignore +unchanged/);
+      expect(again.stdout).toMatch(/hook +unchanged/);
       expect([readFileSync(path.join(repo.dir, '.gitignore'), 'utf8'), readFileSync(path.join(repo.dir, 'artifacts.policy.yaml'), 'utf8')]).toEqual(before);
 
       expect(repo.cli('check').code).toBe(0);

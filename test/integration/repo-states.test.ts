@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeScratch, openTestRepo, withGitRepo } from '../helpers/repo.js';
+import { makeScratch, openTestRepo, putCliOnPath, withGitRepo } from '../helpers/repo.js';
 
 const FILES = { 'runs/fw/r1/metrics.json': '{}', 'runs/fw/r1/run.log': 'log', 'runs/fw/r1/workspace/a.py': 'x' };
 const stagedUnderRuns = (repo: ReturnType<typeof openTestRepo>) => repo.gitZ('diff', '--cached', '--name-only', '-z', '--', 'runs');
@@ -41,6 +41,7 @@ describe('repository states', () => {
 
   it('works in a shallow clone', () =>
     withGitRepo((origin) => {
+      putCliOnPath(origin); // commits go through the installed hook, as for a user
       origin.write(FILES);
       expect(origin.cli('init').code).toBe(0);
       origin.git('add', '-A');

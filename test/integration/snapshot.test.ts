@@ -7,7 +7,7 @@ import { openRepo } from '../../src/git/repo.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { Classifier } from '../../src/policy/classifier.js';
 import { commitSnapshot, planSnapshot } from '../../src/snapshot/snapshot.js';
-import { makeScratch, openTestRepo, TREE_GENERATOR, withGitRepo, type TestRepo } from '../helpers/repo.js';
+import { makeScratch, openTestRepo, TREE_GENERATOR, withGitRepo, type TestRepo, putCliOnPath } from '../helpers/repo.js';
 
 /** A generated repository after `init`, its small run files committed; big files 200 KB (under limits.file) unless said. */
 function generated(fn: (repo: TestRepo) => void, bigBytes = 200_000): void {
@@ -18,6 +18,7 @@ function generated(fn: (repo: TestRepo) => void, bigBytes = 200_000): void {
       stdio: 'ignore',
     });
     const repo = openTestRepo(scratch.dir, scratch.home, scratch.env);
+    putCliOnPath(repo); // commits go through the installed hook, as for a user
     expect(repo.cli('init').code).toBe(0);
     repo.git('add', '-A');
     repo.git('commit', '-q', '-m', 'track runs');
@@ -205,6 +206,7 @@ describe('snapshot', () => {
 describe('check and pins', () => {
   it('still reports a pinned path that matches never', () =>
     withGitRepo((repo) => {
+      putCliOnPath(repo); // commits go through the installed hook, as for a user
       repo.write({ 'runs/fw/r1/metrics.json': '{}', 'runs/fw/r1/secrets.json': '{}', 'runs/fw/r1/run.log': 'x' });
       expect(repo.cli('init').code).toBe(0);
       repo.write({

@@ -1,0 +1,142 @@
+// `artifacts hook pre-commit` and `artifacts check --staged`: the rules on what is being committed, i.e.
+// the index (never the work tree). Its cost follows the staged paths and the runs they touch: three git
+// processes (diff --cached, ls-files on the touched runs, one cat-file --batch-check), whatever the size of
+// the repository. Returns data; never writes to the index or the work tree.
+import { type Repo } from '../git/repo.js';
+import {
+  blobSizes,
+  type Change,
+  filterAttributes,
+  GITLINK,
+  indexEntriesUnder,
+  type RawGroup,
+  readStaged,
+  stagedDiff,
+  touchedPaths,
+} from '../git/staged.js';
+import { loadPins, parsePins, PINS_FILE, type Pins } from '../pins/pins.js';
+import { Classifier } from '../policy/classifier.js';
+import { loadPolicy, parsePolicy } from '../policy/load.js';
+import { POLICY_FILE } from '../policy/policy.js';
+import { type Entry, type Finding, judge, runTotals, touchedRuns } from './rules.js';
+
+export interface PreCommitResult {
+  ok: boolean;
+  findings: Finding[];
+  /** Notes of the steps run after the checks passed (the manifest refresh). */
+  notes: string[];
+  /** Warnings of those steps (a malformed metrics.json): shown, but they do not block. */
+  warnings: string[];
+  stats: {
+    /** Staged entries that add or change content. */
+    staged: number;
+    /** Runs touched, whose tracked totals were computed. */
+    runs: number;
+    /** Where the policy was read: the index (what is being committed) or the work tree. */
+    policy: 'index' | 'work tree';
+  };
+}
+
+/**
+ * A step run only once the checks passed, before the commit goes on: the run manifest refresh. It gets
+ * every path the staged changes touch (deletions and both sides of renames included), may stage its own
+ * file, and reports notes and warnings. A step that throws stops the commit through the usual error channel.
+ */
+export type AfterPassStep = (context: {
+  repo: Repo;
+  classifier: Classifier;
+  touched: readonly string[];
+}) => Promise<{ notes: string[]; warnings: string[] }>;
+
+export interface PreCommitOptions {
+  afterPass?: readonly AfterPassStep[];
+  /** The staged diff, when the caller read it already (in parallel with the policy: one spawn less in line). */
+  diff?: RawGroup;
+}
+
+/** Reads the policy being committed and the staged changes at once: the hook's two first questions to git. */
+export async function loadPreCommit(repo: Repo): Promise<{ classifier: Classifier; source: 'index' | 'work tree'; diff: RawGroup }> {
+  const [{ classifier, source }, diff] = await Promise.all([loadCommitClassifier(repo), stagedDiff(repo)]);
+  return { classifier, source, diff };
+}
+
+/**
+ * The pins being committed (artifacts.pins.json as staged, else the work tree's): snapshot files that the
+ * policy ignores but a snapshot pinned on purpose.
+ */
+export async function loadCommitPins(repo: Repo): Promise<Pins> {
+  const staged = await readStaged(repo, PINS_FILE);
+  return staged === null ? loadPins(repo.root) : parsePins(staged, `${PINS_FILE} (staged)`);
+}
+
+/**
+ * The policy being committed: the staged artifacts.policy.yaml when the index has one (so that a limit
+ * raised in the work tree but not staged does not pass a commit that CI would then refuse), else the
+ * work tree's (the first commit after `artifacts init`).
+ */
+export async function loadCommitClassifier(repo: Repo): Promise<{ classifier: Classifier; source: 'index' | 'work tree' }> {
+  const staged = await readStaged(repo, POLICY_FILE);
+  const policy = staged === null ? await loadPolicy(repo.root) : parsePolicy(staged, `${POLICY_FILE} (staged)`);
+  return { classifier: new Classifier(policy, { ignoreCase: repo.ignoreCase }), source: staged === null ? 'work tree' : 'index' };
+}
+
+export async function runPreCommit(
+  repo: Repo,
+  classifier: Classifier,
+  options: PreCommitOptions & { policySource?: 'index' | 'work tree' } = {},
+): Promise<PreCommitResult> {
+  const diff = options.diff ?? (await stagedDiff(repo));
+  const { changes } = diff;
+  const runs = touchedRuns(classifier, changes);
+  // The whole index of the touched runs: their tracked total after the commit, partial staging included.
+  const listing = runs.length === 0 ? [] : await indexEntriesUnder(repo, runs);
+  const oids = [...changes, ...listing].filter((e) => e.mode !== GITLINK).map((e) => e.oid);
+  const sizes = await blobSizes(repo, oids);
+
+  const { limits } = classifier.policy;
+  const sizeOf = (e: { mode: string; oid: string }) => (e.mode === GITLINK ? undefined : sizes.get(e.oid));
+  // Only a path over its limit needs its filter attribute (to tell a raw blob that should have gone to LFS).
+  const overLimit = changes.filter((c) => (sizeOf(c) ?? 0) > (classifier.rootOf(c.path) ? limits.file : limits.repoFile));
+  const filters = await filterAttributes(repo, overLimit.map((c) => c.path));
+
+  const entries: Entry[] = changes.map((change) => {
+    const size = sizeOf(change);
+    const filter = filters.get(change.path);
+    return {
+      path: change.path,
+      ...(change.oldPath === undefined ? {} : { oldPath: change.oldPath }),
+      ...(size === undefined ? {} : { size }),
+      existed: change.status === 'M' || change.status === 'T',
+      ...(filter === undefined ? {} : { filter }),
+    };
+  });
+  const totals = runTotals(
+    classifier,
+    runs,
+    listing.map((e) => ({ path: e.path, ...(sizeOf(e) === undefined ? {} : { size: sizeOf(e) as number }) })),
+    new Set(changes.map((c) => c.path)),
+  );
+  let findings = judge(classifier, entries, totals);
+  // Force-added files a snapshot pinned are accepted; the pins are read only when there is something to excuse.
+  if (findings.some((f) => f.kind === 'ignored')) {
+    const pins = await loadCommitPins(repo);
+    findings = findings.filter((f) => !(f.kind === 'ignored' && pins.isPinned(f.path)));
+  }
+
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  if (findings.length === 0) {
+    for (const step of options.afterPass ?? []) {
+      const done = await step({ repo, classifier, touched: touchedPaths(diff) });
+      notes.push(...done.notes);
+      warnings.push(...done.warnings);
+    }
+  }
+  return {
+    ok: findings.length === 0,
+    findings,
+    notes,
+    warnings,
+    stats: { staged: changes.length, runs: runs.length, policy: options.policySource ?? 'work tree' },
+  };
+}

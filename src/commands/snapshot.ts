@@ -22,6 +22,7 @@ export class SnapshotCommand extends BaseCommand {
     examples: [
       ['Pin one run for a paper, with a tag', '$0 snapshot runs/chatdev/20250106T080000_ab12cd34 -m "paper" --tag paper-v1'],
       ['See what would be committed', "$0 snapshot 'runs/chatdev/2025*' --dry-run"],
+      ['Every verified chatdev run', '$0 snapshot --where framework=chatdev --where verification_status=verified -m "verified runs"'],
       ['Leave the archives out', "$0 snapshot runs/baes/run-7 --exclude '*.tar.gz' --exclude run.log"],
       ['List past snapshots', '$0 snapshot list'],
     ],
@@ -30,6 +31,7 @@ export class SnapshotCommand extends BaseCommand {
   runs = Option.Rest({ name: 'RUN' });
   message = Option.String('-m,--message', { description: 'the commit message (default: "Snapshot NAME: N runs, F files")' });
   tag = Option.String('--tag', { description: 'name the snapshot and create an annotated tag of that name' });
+  where = Option.Array('--where', [], { description: 'select runs by their manifest row, as in `artifacts runs` (repeatable: all must hold)' });
   include = Option.Array('--include', [], { description: 'also take files matching this pattern (relative to the run folder)' });
   exclude = Option.Array('--exclude', [], { description: 'leave out files matching this pattern (relative to the run folder)' });
   dryRun = Option.Boolean('--dry-run', false, { description: 'list every file with its size and the total; change nothing' });
@@ -48,6 +50,7 @@ export class SnapshotCommand extends BaseCommand {
     const classifier = new Classifier(policy, { ignoreCase: repo.ignoreCase });
     const result = await runSnapshot(repo, classifier, {
       runs: this.runs,
+      where: this.where ?? [],
       cwd: process.cwd(),
       include: this.include ?? [],
       exclude: this.exclude ?? [],

@@ -24,7 +24,7 @@ export async function listStaged(repo: Repo, pathspecs: readonly string[] | null
   for (const chunk of chunks) {
     // -z: paths verbatim, NUL-terminated; --stage: "<mode> <oid> <stage>\t<path>", the object id we read.
     // git() pins --literal-pathspecs, so a run folder named "a[1]*" is that folder and nothing else.
-    const { stdout } = await git(['ls-files', '-z', '--stage', '--', ...chunk], { cwd: repo.root });
+    const { stdout } = await git(['ls-files', '-z', '--stage', '--', ...chunk], { cwd: repo.root, env: repo.env });
     for (const record of splitNul(stdout)) {
       const tab = record.indexOf('\t');
       const [mode, oid, stage] = record.slice(0, tab).split(' ') as [string, string, string];
@@ -43,7 +43,7 @@ export async function readObjects(repo: Repo, specs: readonly string[]): Promise
   if (specs.length === 0) return [];
   // --batch: for each input line, "<oid> <type> <size>\n<content>\n", or "<spec> missing\n" (also
   // "ambiguous"); the content is raw bytes, so the output is parsed as a Buffer, never as text.
-  const { stdout } = await git(['cat-file', '--batch'], { cwd: repo.root, input: `${specs.join('\n')}\n` });
+  const { stdout } = await git(['cat-file', '--batch'], { cwd: repo.root, input: `${specs.join('\n')}\n`, env: repo.env });
   const results: Array<Buffer | null> = [];
   let at = 0;
   for (let i = 0; i < specs.length; i++) {
@@ -66,14 +66,14 @@ export async function readObjects(repo: Repo, specs: readonly string[]): Promise
 /** Writes `text` as a blob and puts it in the index at `path` (what `git add` does, without a work-tree file). */
 export async function stageText(repo: Repo, path: string, text: string): Promise<void> {
   // -w: store the object; --stdin: content from standard input; --path: apply that path's filters.
-  const { stdout } = await git(['hash-object', '-w', '--stdin', `--path=${path}`], { cwd: repo.root, input: text });
+  const { stdout } = await git(['hash-object', '-w', '--stdin', `--path=${path}`], { cwd: repo.root, input: text, env: repo.env });
   const oid = stdout.toString('utf8').trim();
   // --add: the path may be new; --cacheinfo: mode, object and path given directly, no work-tree read.
-  await git(['update-index', '--add', '--cacheinfo', `100644,${oid},${path}`], { cwd: repo.root });
+  await git(['update-index', '--add', '--cacheinfo', `100644,${oid},${path}`], { cwd: repo.root, env: repo.env });
 }
 
 /** `git add` of one file that the policy tracks (its path comes from the policy, never a glob). */
 export async function addPath(repo: Repo, path: string): Promise<void> {
-  await git(['add', '--', path], { cwd: repo.root });
+  await git(['add', '--', path], { cwd: repo.root, env: repo.env });
 }
 

@@ -25,7 +25,7 @@ export interface GitCallOptions {
    */
   literalPathspecs?: boolean;
   /**
-   * Variables added to the environment. Only snapshot uses it, for GIT_INDEX_FILE: it builds its commit in a
+   * Variables added to the environment (a Repo's `env`). Snapshot uses it for GIT_INDEX_FILE: it builds its commit in a
    * temporary index so that the user's index (and whatever is staged there) is untouched until the commit exists.
    */
   env?: Readonly<Record<string, string>>;

@@ -8,6 +8,11 @@ export interface Repo {
   root: string;
   /** `core.ignoreCase`: git then matches ignore patterns without regard to ASCII case, and so must we. */
   ignoreCase: boolean;
+  /**
+   * Variables for the git calls that read and write the index on this repository's behalf: a snapshot
+   * points GIT_INDEX_FILE at the temporary index its commit is built in.
+   */
+  env?: Readonly<Record<string, string>>;
 }
 
 export async function openRepo(cwd: string): Promise<Repo> {

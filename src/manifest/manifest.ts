@@ -121,7 +121,20 @@ export interface RefreshResult {
  * The work-tree file gets the same text, unless it holds changes of its own (rows a runner added with
  * `manifest update`): then the same rows are spliced into it, and the index gets its text without them.
  */
-export async function refreshManifestsFromIndex(repo: Repo, classifier: Classifier, changedPaths: readonly string[]): Promise<RefreshResult> {
+export interface RefreshOptions {
+  /**
+   * false: stage the refreshed manifest only, leaving the work tree alone (a snapshot builds its commit in a
+   * temporary index, and writes the work tree once the commit exists).
+   */
+  worktree?: boolean;
+}
+
+export async function refreshManifestsFromIndex(
+  repo: Repo,
+  classifier: Classifier,
+  changedPaths: readonly string[],
+  options: RefreshOptions = {},
+): Promise<RefreshResult> {
   const result: RefreshResult = { written: [], warnings: [] };
   const targets = manifestTargets(classifier);
   const policyChanged = changedPaths.includes(POLICY_FILE);
@@ -160,6 +173,13 @@ export async function refreshManifestsFromIndex(repo: Repo, classifier: Classifi
     // the first run committed creates it.
     if (state.lines.length === 0 && headText === null && stagedText === null) continue;
     const text = renderManifest(layout, state);
+    if (options.worktree === false) {
+      if (text !== stagedText) {
+        await stageText(repo, target.file, text);
+        result.written.push(target.file);
+      }
+      continue;
+    }
     const file = path.join(repo.root, target.file);
     await mkdir(path.dirname(file), { recursive: true });
     await withLock(file, async () => {

@@ -10,13 +10,18 @@
 // `git commit` is not used: it would take the user's index (or need it swapped), and run the pre-commit
 // hook against a commit whose every file this command has already checked against the policy (never
 // excluded, limits enforced).
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { writeAtomic } from '../fs/atomic.js';
+import { withLock } from '../fs/lock.js';
 import { git, joinNul } from '../git/git.js';
 import type { Repo } from '../git/repo.js';
+import { refreshManifestsFromIndex } from '../manifest/manifest.js';
+import { findRuns, parseCondition } from '../manifest/query.js';
+import { readManifest } from '../manifest/read.js';
 import { messages } from '../messages.js';
 import { loadPins, PINS_FILE, type Pins } from '../pins/pins.js';
 import type { Classifier } from '../policy/classifier.js';
@@ -27,6 +32,8 @@ export const TRAILER = { snapshot: 'Artifacts-Snapshot', runs: 'Artifacts-Runs',
 export interface SnapshotOptions {
   /** RUN arguments: run folders or globs of run folders, relative to `cwd`. */
   runs: readonly string[];
+  /** `--where` conditions on the manifest rows, as in `artifacts runs`: their runs join the RUN arguments'. */
+  where?: readonly string[];
   cwd: string;
   message?: string;
   tag?: string;
@@ -84,7 +91,12 @@ export async function planSnapshot(repo: Repo, classifier: Classifier, options: 
   const pins = await loadPins(repo.root);
   if (pins.names.includes(name)) throw new UserError(messages.snapshot.nameExists(name));
 
-  const runs = selectRuns(repo.root, options.cwd, classifier, options.runs);
+  const where = options.where ?? [];
+  const byArgument = options.runs.length > 0 || where.length === 0 ? selectRuns(repo.root, options.cwd, classifier, options.runs) : [];
+  const byManifest = where.length > 0 ? await runsWhere(repo, classifier, where) : [];
+  const runs = [...new Map([...byArgument, ...byManifest].map((run) => [run.path, run])).values()].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
   let selection: FileSelection;
   try {
     selection = selectFiles(repo.root, classifier, runs, { include, exclude });
@@ -118,7 +130,7 @@ export function commitMessage(plan: SnapshotPlan): string {
 }
 
 /** Commits the plan (see the top of this file). Returns the new commit's id. */
-export async function commitSnapshot(repo: Repo, plan: SnapshotPlan): Promise<string> {
+export async function commitSnapshot(repo: Repo, classifier: Classifier, plan: SnapshotPlan): Promise<string> {
   const cwd = repo.root;
   const head = (await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd, okExitCodes: [1] })).stdout.toString('utf8').trim();
   // The ref HEAD points at (refs/heads/main), or HEAD itself when detached.
@@ -128,6 +140,7 @@ export async function commitSnapshot(repo: Repo, plan: SnapshotPlan): Promise<st
 
   const scratch = await mkdtemp(path.join(tmpdir(), 'artifacts-snapshot-'));
   const env = { GIT_INDEX_FILE: path.join(scratch, 'index') };
+  const manifests: string[] = [];
   let commit: string;
   try {
     // The temporary index starts as HEAD's tree: the commit changes nothing but the snapshot paths.
@@ -136,9 +149,10 @@ export async function commitSnapshot(repo: Repo, plan: SnapshotPlan): Promise<st
     // literally (--literal-pathspecs is pinned by git()). A file that vanished since the plan fails here.
     await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, env, input: joinNul(paths) });
 
-    // >>> MANIFEST (integration point): refresh the manifests of plan.runs from this temporary index and
-    // stage them here, with the same `env`, e.g. `await refreshManifestsFromIndex(repo, plan.runs, { env })`.
-    // Everything staged into this index before write-tree is part of the snapshot commit.
+    // The manifests of the snapshot's runs, refreshed from this temporary index and staged into it: the
+    // commit holds the rows of exactly the files it pins.
+    const refreshed = await refreshManifestsFromIndex({ ...repo, env }, classifier, paths, { worktree: false });
+    manifests.push(...refreshed.written);
 
     // The pins file goes in as a blob: the work tree copy is written only once the commit exists.
     const blob = (await git(['hash-object', '-w', '--stdin'], { cwd, input: plan.pins.serialize() })).stdout.toString('utf8').trim();
@@ -154,9 +168,38 @@ export async function commitSnapshot(repo: Repo, plan: SnapshotPlan): Promise<st
 
   // The commit exists: now the work tree and the user's index follow it.
   await writeAtomic(path.join(repo.root, PINS_FILE), plan.pins.serialize());
-  await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, input: joinNul([...paths, PINS_FILE]) });
+  for (const manifest of manifests) {
+    const text = (await git(['cat-file', 'blob', `${commit}:${manifest}`], { cwd })).stdout.toString('utf8');
+    await withLock(path.join(repo.root, manifest), () => writeAtomic(path.join(repo.root, manifest), text));
+  }
+  await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, input: joinNul([...paths, ...manifests, PINS_FILE]) });
   if (plan.tag !== null) await git(['tag', '-a', plan.tag, '-m', plan.message, commit], { cwd });
   return commit;
+}
+
+/**
+ * The runs whose manifest rows satisfy every `--where` condition (as `artifacts runs` reads them), as run
+ * folders on disk. A condition that matches no row is a usage error, as is a row whose folder is gone.
+ */
+async function runsWhere(repo: Repo, classifier: Classifier, where: readonly string[]): Promise<SelectedRun[]> {
+  const conditions = where.map((text) => parseCondition(text) ?? fail(messages.manifest.badWhere(text)));
+  const selected: SelectedRun[] = [];
+  for (const root of classifier.policy.roots) {
+    if (root.manifest === undefined) continue;
+    const file = `${root.path}/${root.manifest}`;
+    const manifest = await readManifest(path.join(repo.root, file), file);
+    for (const row of findRuns(manifest.runs, { where: conditions })) {
+      const run = `${root.path}/${String(row.path)}`;
+      if (!existsSync(path.join(repo.root, run))) throw new UserError(messages.snapshot.unknownRun(run));
+      selected.push({ path: run, root: root.path });
+    }
+  }
+  if (selected.length === 0) throw new UserError(messages.snapshot.matchesNothing(where.map((w) => `--where ${w}`).join(' ')));
+  return selected;
+}
+
+function fail(message: string): never {
+  throw new UserError(message);
 }
 
 /** Plans, then commits unless it is a dry run or a file is over limits.file. */
@@ -164,7 +207,7 @@ export async function runSnapshot(repo: Repo, classifier: Classifier, options: S
   const plan = await planSnapshot(repo, classifier, options);
   const { selection } = plan;
   const ok = selection.oversize.length === 0;
-  const commit = ok && !options.dryRun ? await commitSnapshot(repo, plan) : null;
+  const commit = ok && !options.dryRun ? await commitSnapshot(repo, classifier, plan) : null;
   return {
     name: plan.name,
     dryRun: options.dryRun ?? false,

@@ -7,7 +7,7 @@ import { openRepo } from '../../src/git/repo.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { Classifier } from '../../src/policy/classifier.js';
 import { commitSnapshot, planSnapshot } from '../../src/snapshot/snapshot.js';
-import { makeScratch, openTestRepo, TREE_GENERATOR, withGitRepo, type TestRepo, putCliOnPath } from '../helpers/repo.js';
+import { makeScratch, openTestRepo, TREE_GENERATOR, withGitRepo, type TestRepo, putCliOnPath, tryGit } from '../helpers/repo.js';
 
 /** A generated repository after `init`, its small run files committed; big files 200 KB (under limits.file) unless said. */
 function generated(fn: (repo: TestRepo) => void, bigBytes = 200_000): void {
@@ -55,6 +55,8 @@ describe('snapshot', () => {
     generated((repo) => {
       const run = `runs/chatdev/${runsOf(repo, 'chatdev')[0]}`;
       repo.write({ [`${run}/secrets.json`]: '{"key": "hunter2"}' });
+      // The run's metrics changed since the last commit (not staged): the snapshot commits them and its manifest row.
+      repo.write({ [`${run}/metrics.json`]: '{"total_tokens_in": 4242, "total_tokens_out": 7}\n' });
       repo.write({ 'README.md': 'changed and staged\n', 'unrelated.txt': 'new and staged\n' });
       repo.git('add', 'README.md', 'unrelated.txt');
       const parent = repo.git('rev-parse', 'HEAD').trim();
@@ -63,7 +65,8 @@ describe('snapshot', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout);
-      const expected = filesOf(repo, run, (inner) => inner === 'workspace' || inner === 'secrets.json');
+      // The preset's rule: every file but the workspace, archives and logs; never files always left out.
+      const expected = filesOf(repo, run, (inner) => inner === 'workspace' || inner === 'secrets.json' || /\.(tar\.gz|zip|log)$/.test(inner));
       expect(report.files.map((f: { path: string }) => f.path)).toEqual(expected);
       expect(report.never).toEqual([`${run}/secrets.json`]);
       expect(report.bytes).toBe(expected.reduce((sum, f) => sum + lstatSync(path.join(repo.dir, f)).size, 0));
@@ -71,9 +74,14 @@ describe('snapshot', () => {
       // One commit on top of the previous HEAD, holding that run's files and the pins, nothing else.
       expect(repo.git('rev-parse', 'HEAD^').trim()).toBe(parent);
       const changed = repo.gitZ('diff-tree', '-r', '-z', '--name-only', '--no-commit-id', 'HEAD').sort();
-      expect(changed.every((p) => p === 'artifacts.pins.json' || p.startsWith(`${run}/`))).toBe(true);
+      expect(changed.every((p) => p === 'artifacts.pins.json' || p === 'runs/runs_manifest.json' || p.startsWith(`${run}/`))).toBe(true);
       expect(changed).toContain('artifacts.pins.json');
-      expect(changed).toContain(`${run}/run.tar.gz`);
+      expect(changed).toContain('runs/runs_manifest.json');
+      const row = JSON.parse(repo.git('show', 'HEAD:runs/runs_manifest.json')).runs.find((r: { path: string }) => `runs/${r.path}` === run);
+      expect(row).toMatchObject({ total_tokens_in: 4242, total_tokens_out: 7 });
+      expect(readFileSync(path.join(repo.dir, 'runs/runs_manifest.json'), 'utf8')).toBe(repo.git('show', 'HEAD:runs/runs_manifest.json'));
+      expect(changed).toContain(`${run}/artifacts/report.html`);
+      expect(changed).not.toContain(`${run}/run.tar.gz`);
       const inHead = repo.gitZ('ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', run).sort();
       expect(inHead).toEqual(expected);
       expect(inHead.some((p) => p.includes('/workspace/'))).toBe(false);
@@ -94,12 +102,14 @@ describe('snapshot', () => {
       const check = repo.cli('check', '--json');
       expect(check.code).toBe(0);
       const checked = JSON.parse(check.stdout);
-      expect(checked.pinned).toContain(`${run}/run.tar.gz`);
+      expect(checked.pinned).toContain(`${run}/artifacts/report.html`);
       expect(checked.pinned).not.toContain(`${run}/metrics.json`); // tracked by the policy anyway
       expect(repo.cli('check').stdout).toMatch(/pinned: \d+ files committed by snapshots/);
 
-      // A normal commit afterwards keeps the snapshot files.
-      repo.git('commit', '-q', '-m', 'ordinary');
+      // A normal commit afterwards, through the hook, is accepted and keeps the snapshot files; CI's range check agrees.
+      const ordinary = tryGit(repo, ['commit', '-q', '-m', 'ordinary']);
+      expect(ordinary.code, ordinary.stderr).toBe(0);
+      expect(repo.cli('check', '--range', `${parent}..HEAD`).code).toBe(0);
       expect(repo.gitZ('ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', run).sort()).toEqual(expected);
       expect(repo.gitZ('ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', 'unrelated.txt')).toEqual(['unrelated.txt']);
       expect(repo.cli('check').code).toBe(0);
@@ -111,18 +121,48 @@ describe('snapshot', () => {
       expect(repo.cli('snapshot', 'list').stdout).toMatch(/^paper-v1 \(tag paper-v1\) +[0-9a-f]{12} .* 1 run, \d+ files, /m);
     }));
 
+  it('pins one run of a repository with 20 MB archives in one command: tagged, secrets left out, check clean', () =>
+    generated((repo) => {
+      const run = `runs/chatdev/${runsOf(repo, 'chatdev')[1]}`;
+      repo.write({ [`${run}/secrets.json`]: '{"token": "x"}' });
+      const result = repo.cli('snapshot', run, '-m', 'paper', '--tag', 'paper-v1');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const changed = repo.gitZ('diff-tree', '-r', '-z', '--name-only', '--no-commit-id', 'HEAD');
+      const ofRuns = changed.filter((p) => p.startsWith('runs/') && p !== 'runs/runs_manifest.json');
+      expect(ofRuns.length).toBeGreaterThan(0);
+      expect(ofRuns.every((p) => p.startsWith(`${run}/`))).toBe(true);
+      expect(changed).not.toContain(`${run}/secrets.json`);
+      expect(repo.git('cat-file', '-t', 'paper-v1').trim()).toBe('tag');
+      expect(repo.cli('check').code).toBe(0);
+    }, 20 * 1024 * 1024));
+
+  it('selects runs with --where on their manifest rows, as artifacts runs does', () =>
+    generated((repo) => {
+      const dry = repo.cli('snapshot', '--where', 'framework=ghspec', '--dry-run', '--json');
+      expect(dry.stderr).toBe('');
+      expect(JSON.parse(dry.stdout).runs).toEqual(runsOf(repo, 'ghspec').map((r) => `runs/ghspec/${r}`));
+      const both = repo.cli('snapshot', `runs/baes/${runsOf(repo, 'baes')[0]}`, '--where', 'framework=ghspec', '--dry-run', '--json');
+      expect(JSON.parse(both.stdout).runs).toHaveLength(3);
+      const none = repo.cli('snapshot', '--where', 'framework=nope');
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/--where framework=nope matches no run folder/);
+      expect(repo.cli('snapshot', '--where', 'framework').code).toBe(2);
+    }));
+
   it('selects runs by glob, takes --include and --exclude, and a dry run lists every file and changes nothing', () =>
     generated((repo) => {
       const before = state(repo);
-      const dry = repo.cli('snapshot', 'runs/ghspec/*', '--exclude', '*.tar.gz', '--include', 'workspace/**', '--dry-run', '--json');
+      // --include takes back what the root's rule leaves out (the workspace, the log), --exclude wins over both.
+      const dry = repo.cli('snapshot', 'runs/ghspec/*', '--exclude', '*.tar.gz', '--include', 'workspace/**', '--include', '*.log', '--dry-run', '--json');
       expect(dry.code).toBe(0);
       const report = JSON.parse(dry.stdout);
       expect(report.runs).toEqual(runsOf(repo, 'ghspec').map((r) => `runs/ghspec/${r}`));
-      const expected = report.runs.flatMap((run: string) => filesOf(repo, run, (inner) => inner.endsWith('.tar.gz'))).sort();
+      const expected = report.runs.flatMap((run: string) => filesOf(repo, run, (inner) => /\.(tar\.gz|zip)$/.test(inner))).sort();
       expect(report.files.map((f: { path: string }) => f.path)).toEqual(expected);
       expect(report.files.some((f: { path: string }) => f.path.includes('/workspace/'))).toBe(true);
       expect(report.commit).toBeNull();
-      const human = repo.cli('snapshot', 'runs/ghspec/*', '--dry-run');
+      const human = repo.cli('snapshot', 'runs/ghspec/*', '--include', '*.log', '--dry-run');
       expect(human.stdout).toMatch(/^artifacts snapshot --dry-run \(nothing changed\): snapshot-\d{8}T\d{6}Z would commit \d+ files of 2 runs/);
       expect(human.stdout).toMatch(/^ {2}total: \d+ files, .* \([\d,]+ bytes\)$/m);
       expect(human.stdout).toContain('run.log');
@@ -133,7 +173,8 @@ describe('snapshot', () => {
     generated((repo) => {
       const run = `runs/baes/${runsOf(repo, 'baes')[0]}`;
       const before = state(repo);
-      const result = repo.cli('snapshot', run, '--tag', 'too-big');
+      // The preset leaves archives and logs out; taken back in, they are over limits.file.
+      const result = repo.cli('snapshot', run, '--tag', 'too-big', '--include', '*.tar.gz', '--include', '*.log');
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/over limits\.file \(1 MB\); nothing was staged or committed/);
       expect(result.stdout).toContain(`${run}/run.tar.gz`);
@@ -142,7 +183,7 @@ describe('snapshot', () => {
       expect(state(repo)).toEqual(before);
       expect(repo.git('tag', '-l').trim()).toBe('');
       // Following the advice works.
-      const retry = repo.cli('snapshot', run, '--exclude', 'run.log', '--exclude', 'run.tar.gz');
+      const retry = repo.cli('snapshot', run, '--include', '*.tar.gz', '--include', '*.log', '--exclude', 'run.log', '--exclude', 'run.tar.gz');
       expect(retry.code).toBe(0);
       expect(repo.cli('check').code).toBe(0);
     }, 2 * 1024 * 1024));
@@ -193,8 +234,8 @@ describe('snapshot', () => {
       const gitRepo = await openRepo(repo.dir);
       const classifier = new Classifier(await loadPolicy(gitRepo.root));
       const plan = await planSnapshot(gitRepo, classifier, { runs: [run], cwd: repo.dir, tag: 'half-way' });
-      unlinkSync(path.join(repo.dir, run, 'run.log'));
-      await expect(commitSnapshot(gitRepo, plan)).rejects.toThrow(/did not match any files/);
+      unlinkSync(path.join(repo.dir, run, 'artifacts', 'report.html'));
+      await expect(commitSnapshot(gitRepo, classifier, plan)).rejects.toThrow(/did not match any files/);
       expect(state(repo)).toEqual(before);
       expect(repo.git('tag', '-l').trim()).toBe('');
     } finally {

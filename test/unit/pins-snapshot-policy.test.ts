@@ -12,7 +12,7 @@ const texts = (patterns: { text: string }[]) => patterns.map((p) => p.text);
 describe('the snapshot policy key', () => {
   it('reads the preset, a plain list, and falls back to everything but workspace/ when absent', () => {
     expect(texts(parsePolicy(preset).roots[0]?.snapshot.include ?? [])).toEqual(['**']);
-    expect(texts(parsePolicy(preset).roots[0]?.snapshot.exclude ?? [])).toEqual(['workspace/']);
+    expect(texts(parsePolicy(preset).roots[0]?.snapshot.exclude ?? [])).toEqual(['workspace/', '*.tar.gz', '*.zip', '*.log']);
     const list = parsePolicy('version: 1\nroots: [{path: runs, run: "{id}", snapshot: ["results/*.jsonl", "*.md"]}]\n');
     expect(texts(list.roots[0]?.snapshot.include ?? [])).toEqual(['results/*.jsonl', '*.md']);
     expect(list.roots[0]?.snapshot.exclude).toEqual([]);

@@ -1,7 +1,8 @@
 // An exclusive lock file beside the file it guards (runs/.runs_manifest.json.lock), so that many runners
 // finishing at once update the manifest one after another: read, modify, write a temporary file, rename.
 // The lock is created with O_EXCL ('wx'), which the file system makes atomic. A lock whose holder died
-// (same host, pid gone) or that is older than STALE_MS is broken; waiting backs off with jitter.
+// (same host, pid gone, and older than DEAD_HOLDER_MS) or that is older than STALE_MS is broken; waiting
+// backs off with jitter.
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { UserError } from '../errors.js';
 import { messages } from '../messages.js';
 
 const STALE_MS = 30_000;
+/** A lock whose holder's process is gone is broken once it is this old. */
+const DEAD_HOLDER_MS = 2_000;
 const TIMEOUT_MS = 120_000;
 
 export function lockPathFor(file: string): string {
@@ -65,17 +68,22 @@ async function readHolder(lock: string): Promise<Holder | null> {
 }
 
 async function isStale(lock: string, holder: Holder): Promise<boolean> {
-  if (holder.pid !== null && holder.host === hostname()) {
-    try {
-      process.kill(holder.pid, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
-    }
-  }
+  // The age is that of the lock file there now, which may be a newer holder's than the text read above:
+  // a lock younger than DEAD_HOLDER_MS is never broken, so a lock just taken by a live process survives a
+  // waiter that read its dead predecessor's pid a moment earlier.
+  let age: number;
   try {
-    return Date.now() - (await stat(lock)).mtimeMs > STALE_MS;
+    age = Date.now() - (await stat(lock)).mtimeMs;
   } catch {
+    return false; // released meanwhile
+  }
+  if (age > STALE_MS) return true;
+  if (age < DEAD_HOLDER_MS || holder.pid === null || holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
     return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

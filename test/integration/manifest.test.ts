@@ -1,7 +1,8 @@
 // The run manifest against real git: refresh from the index, rebuild, check, update under concurrency,
 // the merge driver in a real `git merge`, and `artifacts runs`, all through the built CLI.
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, makeScratch, openTestRepo, putCliOnPath, TREE_GENERATOR, tryGit, withArtifactsOnPath, withGitRepo, type TestRepo } from '../helpers/repo.js';
@@ -164,6 +165,17 @@ describe('refresh from the index', () => {
       expect(repo.git('status', '--porcelain')).toBe(' M runs/fw/r1/metrics.json\n');
     }));
 
+  it('refreshes the manifest in a `git commit -a`, which commits from a temporary index', () =>
+    withGitRepo((repo) => {
+      setup(repo);
+      repo.write({ 'runs/fw/r2/metrics.json': '{"total_tokens_in": 20}\n' });
+      putCliOnPath(repo);
+      const commit = tryGit(repo, ['commit', '-q', '-a', '-m', 'all']);
+      expect(commit.code, commit.stderr).toBe(0);
+      expect(rowOf(committed(repo), 'fw/r2')?.total_tokens_in).toBe(20);
+      expect(repo.git('status', '--porcelain')).toBe('');
+    }));
+
   it('removes the row of a run whose tracked files are all deleted, and adds a new one', () =>
     withGitRepo((repo) => {
       setup(repo);
@@ -207,6 +219,21 @@ describe('refresh from the index', () => {
 });
 
 describe('manifest update', () => {
+  it('recovers a lock left by a killed process', () =>
+    withGitRepo((repo) => {
+      repo.write({ 'runs/fw/r1/metrics.json': '{"total_tokens_in": 5}\n' });
+      expect(repo.cli('init').code).toBe(0);
+      const lock = path.join(repo.dir, 'runs', '.runs_manifest.json.lock');
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+      writeFileSync(lock, `${dead}\n${hostname()}\n2026-01-01T00:00:00.000Z\n`);
+      const past = new Date(Date.now() - 10_000);
+      utimesSync(lock, past, past);
+      const update = repo.cli('manifest', 'update', 'runs/fw/r1');
+      expect(update.code, update.stderr).toBe(0);
+      expect(existsSync(lock)).toBe(false);
+      expect(JSON.parse(readFileSync(path.join(repo.dir, MANIFEST), 'utf8')).runs).toHaveLength(1);
+    }));
+
   it('keeps every row when 16 processes update at once, and the file is valid JSON at every moment', async () => {
     await withGitRepo(async (repo) => {
       const files: Record<string, string> = {};

@@ -175,7 +175,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
         { id: '1', path: '1', ...common, status: 'COMPLETED' },
         { id: '2', path: '2', ...common, status: 'FAILED' },
         { id: '_sources', path: '_sources', experiment: null, status: null, start_time: null, stop_time: null, result: null },
-      ].map((row) => ({ id: row.id, path: row.path, experiment: row.experiment, status: row.status, start_time: row.start_time, stop_time: row.stop_time, result: row.result })));
+      ]);
     });
   });
 

@@ -11,6 +11,7 @@ import {
   ManifestRefreshCommand,
   ManifestUpdateCommand,
 } from './commands/manifest.js';
+import { PresetsCommand } from './commands/presets.js';
 import { RunsCommand } from './commands/runs.js';
 import { SnapshotCommand, SnapshotListCommand } from './commands/snapshot.js';
 import { UninstallCommand } from './commands/uninstall.js';
@@ -27,6 +28,7 @@ export function createCli(): Cli {
   cli.register(ManifestUpdateCommand);
   cli.register(ManifestRefreshCommand);
   cli.register(ManifestMergeCommand);
+  cli.register(PresetsCommand);
   cli.register(RunsCommand);
   cli.register(AuditCommand);
   cli.register(SnapshotCommand);

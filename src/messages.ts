@@ -38,7 +38,28 @@ export const messages = {
   noPolicy: (file: string) => `no ${file} at the repository root: run \`artifacts init\` to create one from a preset.`,
   unreadable: (file: string, why: string) => `cannot read ${file}: ${why}`,
   unknownPreset: (name: string, known: readonly string[]) =>
-    `unknown preset "${name}": the presets are ${known.join(', ')} (see policies/).`,
+    `unknown preset "${name}": the presets are ${known.join(', ')} (see \`artifacts presets\`).`,
+
+  presets: {
+    none: 'no preset named: write --preset NAME or --preset A,B (see `artifacts presets`).',
+    twice: (name: string) => `preset "${name}" is named twice in --preset.`,
+    noRootLeft: (name: string, roots: readonly string[]) => `preset ${name} has no root at ${roots.join(', ')}.`,
+    rootPathNeedsOneRoot: (name: string) => `preset ${name} has several roots: its folder cannot be moved.`,
+    overlap: (a: string, aPath: string, b: string, bPath: string) =>
+      aPath === bPath
+        ? `presets ${a} and ${b} both keep their runs in ${aPath}/ and cannot be combined: pick one (--preset ${a} or --preset ${b}).`
+        : `presets ${a} (${aPath}/) and ${b} (${bPath}/) have roots inside each other and cannot be combined: pick one.`,
+    listTitle: 'presets (artifacts init --preset NAME[,NAME...]; without --preset, init detects them):',
+    listFooter: 'Several presets combine into one policy with several roots, unless their folders overlap.',
+  },
+
+  detect: {
+    found: (preset: string, evidence: string) => `found ${evidence}: preset ${preset}`,
+    nothing: (preset: string) => `no known layout found at the top of the repository: preset ${preset} (the default)`,
+    explicit: (names: readonly string[]) => `preset ${names.join(' + ')} (--preset)`,
+    dropped: (preset: string, kept: string, folder: string) =>
+      `also looks like ${preset}, which keeps its runs in ${folder}/ too: ${kept} was chosen (stronger evidence); pass --preset to choose`,
+  },
 
   fix: {
     'tracked-ignored': (paths: readonly string[]) =>

@@ -54,6 +54,7 @@ export function renderInit(result: InitResult): string {
   for (const step of result.steps) {
     const status = result.dryRun && step.status !== 'unchanged' && step.status !== 'kept' && step.status !== 'skipped' ? `would be ${step.status}` : step.status;
     out.push(`  ${step.step.padEnd(10)} ${status.padEnd(10)} ${step.path ? `${step.path}: ` : ''}${step.detail}`);
+    for (const note of step.notes ?? []) out.push(`${' '.repeat(24)}${note}`);
   }
   const { violations } = result.check;
   if (violations.length > 0) {

@@ -6,7 +6,9 @@ export class InitCommand extends BaseCommand {
   static override usage = BaseCommand.Usage({
     description: 'install the policy: write artifacts.policy.yaml, compile it into .gitignore, check it with git',
     details: `
-      Writes \`artifacts.policy.yaml\` from a preset (kept if it exists, unless \`--force\`), writes or refreshes the
+      Writes \`artifacts.policy.yaml\` (kept if it exists, unless \`--force\`): from \`--preset\`, or from the presets it
+      detects in the repository's top folders (mlruns/, wandb/, outputs/, lightning_logs/...; several combine into one
+      policy with several roots), naming the file that shows each layout. Then writes or refreshes the
       managed block in the root \`.gitignore\` (lines outside the block are never touched), then runs \`artifacts check\`
       and prints its findings with their fixes. Files already tracked that the policy ignores are listed with the
       exact \`git rm --cached\` command: init never untracks anything itself. Running it again changes no byte.
@@ -21,7 +23,8 @@ export class InitCommand extends BaseCommand {
       malformed policy is reported with its file, line, column and key).
     `,
     examples: [
-      ['Install the default policy (runs/{framework}/{run_id})', '$0 init'],
+      ['Detect the layout and install its policy', '$0 init'],
+      ['Combine two presets into one policy', '$0 init --preset mlflow,hydra'],
       ['Show what would be written, changing nothing', '$0 init --dry-run'],
       ['Replace the policy with a preset', '$0 init --preset runs --force'],
       ['Machine-readable summary', '$0 init --json'],
@@ -29,7 +32,7 @@ export class InitCommand extends BaseCommand {
     ],
   });
 
-  preset = Option.String('--preset', { description: 'preset from policies/ to write when there is no policy (default: runs)' });
+  preset = Option.String('--preset', { description: 'preset(s) to write when there is no policy, e.g. mlflow or mlflow,hydra (default: detected; see `artifacts presets`)' });
   force = Option.Boolean('--force', false, { description: 'replace an existing artifacts.policy.yaml with the preset' });
   dryRun = Option.Boolean('--dry-run', false, { description: 'report what would change and write nothing' });
   json = Option.Boolean('--json', false, { description: 'print the summary as JSON' });

@@ -8,12 +8,14 @@ import { Classifier } from '../policy/classifier.js';
 import { parsePolicy } from '../policy/load.js';
 import type { Policy } from '../policy/policy.js';
 import { POLICY_FILE } from '../policy/policy.js';
-import { DEFAULT_PRESET, readPreset } from '../policy/presets.js';
+import { detectPresets } from '../policy/detect.js';
+import { combinePresets, type PresetChoice } from '../policy/presets.js';
 import { loadPins } from '../pins/pins.js';
 import { messages } from '../messages.js';
 import { type CheckResult, explain, indexViolations, runCheck } from './check.js';
 
 export interface InitOptions {
+  /** One preset, or several separated by commas; without it, init detects the layout. */
   preset?: string;
   force?: boolean;
   dryRun?: boolean;
@@ -29,11 +31,15 @@ export interface InitStep {
   status: StepStatus;
   path?: string;
   detail: string;
+  /** Further lines under the step (what detection found, and why). */
+  notes?: string[];
 }
 
 export interface InitResult {
   dryRun: boolean;
   steps: InitStep[];
+  /** What detection found when the policy was written without --preset: one entry per preset, with its evidence. */
+  detected?: Array<{ preset: string; evidence: string }>;
   /** The check after installation; under --dry-run only the index findings (no rules were written). */
   check: CheckResult;
 }
@@ -45,28 +51,53 @@ interface InitContext {
   policy?: Policy;
   classifier?: Classifier;
   check?: CheckResult;
+  detected?: Array<{ preset: string; evidence: string }>;
 }
 
 /** A step reports what it did, or null when it has nothing to report. */
 type Step = (context: InitContext) => Promise<InitStep | null>;
 
-/** Writes the policy from a preset unless one exists (kept) or --force (replaced). */
+/** The presets named by --preset ("a" or "a,b"). */
+export function parsePresetOption(option: string): PresetChoice[] {
+  return option
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+    .map((name) => ({ name }));
+}
+
+/**
+ * Writes the policy unless one exists (kept) or --force (replaced): from --preset, or from the presets
+ * detected in the repository (combined into one policy when there are several), saying what was found.
+ */
 const policyStep: Step = async (context) => {
   const { repo, options } = context;
   const file = path.join(repo.root, POLICY_FILE);
   const existing = await readIfExists(file);
-  const preset = options.preset ?? DEFAULT_PRESET;
   if (existing !== null && !options.force) {
     context.policyText = existing;
-    const detail = options.preset ? `kept the existing policy (--force replaces it with preset ${preset})` : 'kept the existing policy';
+    const detail = options.preset ? `kept the existing policy (--force replaces it with preset ${options.preset})` : 'kept the existing policy';
     return { step: 'policy', status: 'kept', path: POLICY_FILE, detail };
   }
-  const text = await readPreset(preset);
+  let choices: PresetChoice[];
+  let notes: string[];
+  if (options.preset !== undefined) {
+    choices = parsePresetOption(options.preset);
+    notes = [];
+  } else {
+    const detection = detectPresets(repo.root);
+    choices = detection.choices;
+    notes = detection.notes;
+    context.detected = detection.findings.map(({ preset, evidence }) => ({ preset, evidence }));
+  }
+  const text = await combinePresets(choices);
+  const preset = choices.map((c) => c.name).join(' + ');
   context.policyText = text;
-  if (existing === text) return { step: 'policy', status: 'unchanged', path: POLICY_FILE, detail: `already preset ${preset}` };
+  const withNotes = notes.length > 0 ? { notes } : {};
+  if (existing === text) return { step: 'policy', status: 'unchanged', path: POLICY_FILE, detail: `already preset ${preset}`, ...withNotes };
   if (!options.dryRun) await writeAtomic(file, text);
   const status = existing === null ? 'created' : 'replaced';
-  return { step: 'policy', status, path: POLICY_FILE, detail: `${status} from preset ${preset}` };
+  return { step: 'policy', status, path: POLICY_FILE, detail: `${status} from preset ${preset}`, ...withNotes };
 };
 
 /** Parses the policy (a malformed one stops init with exit 2, naming its line) and compiles it. */
@@ -169,5 +200,10 @@ export async function runInit(repo: Repo, options: InitOptions): Promise<InitRes
     const done = await step(context);
     if (done) steps.push(done);
   }
-  return { dryRun: options.dryRun ?? false, steps, check: context.check as CheckResult };
+  return {
+    dryRun: options.dryRun ?? false,
+    steps,
+    ...(context.detected === undefined ? {} : { detected: context.detected }),
+    check: context.check as CheckResult,
+  };
 }

@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { messages } from '../messages.js';
 import type { PolicyRoot } from '../policy/policy.js';
 import { jsonErrorAt } from './json-error.js';
+import { csvLastRow, mlflowLastValue } from './tabular.js';
 import type { JsonValue, Row } from './types.js';
 
 /** A run's source files by name relative to the run folder; null when the run has no such file. */
@@ -29,7 +30,7 @@ export function extractRow(root: PolicyRoot, run: RunRef, files: RunFiles): Extr
   const parsed = new Map<string, Parsed | null>();
   const errors: string[] = [];
   const warnings: string[] = [];
-  const open = (kind: 'json' | 'yaml' | 'jsonl', file: string): Parsed | null => {
+  const open = (kind: SourceKind, file: string): Parsed | null => {
     const key = `${kind}:${file}`;
     if (!parsed.has(key)) {
       const bytes = files.get(file) ?? null;
@@ -51,6 +52,12 @@ export function extractRow(root: PolicyRoot, run: RunRef, files: RunFiles): Extr
     else if (source.kind === 'line') {
       const bytes = files.get(source.file) ?? null;
       if (bytes !== null && bytes.length > 0) value = (bytes.toString('utf8').split('\n', 1)[0] as string).replace(/\r$/, '');
+    } else if (source.kind === 'csv') {
+      const doc = open('csv', source.file);
+      if (doc?.ok) value = pointAt(doc.value, [source.column]);
+    } else if (source.kind === 'mlflow') {
+      const doc = open('mlflow', source.file);
+      if (doc?.ok) value = pointAt(doc.value, []);
     } else {
       const doc = open(source.kind, source.file);
       if (doc?.ok) value = pointAt(doc.value, source.pointer);
@@ -61,10 +68,14 @@ export function extractRow(root: PolicyRoot, run: RunRef, files: RunFiles): Extr
   return { row, warnings };
 }
 
-function parseSource(kind: 'json' | 'yaml' | 'jsonl', bytes: Buffer): Parsed {
+type SourceKind = 'json' | 'yaml' | 'jsonl' | 'csv' | 'mlflow';
+
+function parseSource(kind: SourceKind, bytes: Buffer): Parsed {
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (kind === 'json') return parseJson(text, 1);
+  if (kind === 'csv') return csvLastRow(text);
+  if (kind === 'mlflow') return mlflowLastValue(text);
   if (kind === 'jsonl') {
     // The last record: the last line that is not blank.
     const lines = text.split('\n');

@@ -18,6 +18,11 @@ export function compileBlockLines(classifier: Classifier): string[] {
     '# `artifacts check` reports any difference.',
   ];
   for (const compiled of classifier.roots) lines.push('', ...rootLines(compiled));
+  // After the roots, so that they win over their re-includes (ignore beats track); before `never`.
+  if (classifier.ignore.length > 0) {
+    lines.push('', '# ignored anywhere in the repository');
+    for (const { pattern } of classifier.ignore) lines.push(pattern.anchored ? `/${pattern.text}` : pattern.text);
+  }
   if (classifier.never.length > 0) {
     lines.push('', '# never committed, anywhere in the repository');
     for (const { pattern } of classifier.never) lines.push(pattern.anchored ? `/${pattern.text}` : pattern.text);

@@ -65,6 +65,8 @@ export interface ClassifierOptions {
 export class Classifier {
   readonly roots: CompiledRoot[];
   readonly never: CompiledPattern[];
+  /** The top-level `ignore` patterns: ignored anywhere, roots included. */
+  readonly ignore: CompiledPattern[];
   readonly ignoreCase: boolean;
 
   constructor(
@@ -77,6 +79,7 @@ export class Classifier {
       matchers: compileSegments(pattern.segments, this.ignoreCase),
     });
     this.never = policy.never.map(compile);
+    this.ignore = (policy.ignore ?? []).map(compile);
     this.roots = policy.roots.map((root) => {
       const tree: TrackNode = { glob: '', matcher: null, children: [], files: [] };
       /** The node for a chain of folder globs below `from`, created on the way. */
@@ -190,12 +193,14 @@ export class Classifier {
   }
 
   /**
-   * The decision, in the policy's order of precedence: never > ignore > track > ignored by default.
+   * The decision, in the policy's order of precedence: never > ignore (top-level, then the root's) > track >
+   * ignored by default.
    * `isFolder` says whether the last segment is a folder; for folders 'track' means "may hold tracked files".
    */
   private decide(raw: string[], isFolder: boolean): Verdict {
     const path = this.prepare(raw);
     if (matchesAnyPrefix(this.never, path, isFolder)) return 'never';
+    if (this.ignore.length > 0 && matchesAnyPrefix(this.ignore, path, isFolder)) return 'ignore';
     const found = this.locateRoot(path);
     if (!found) return 'outside';
     const { compiled, depth } = found;

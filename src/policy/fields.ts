@@ -4,6 +4,8 @@
 //   FILE.json#/a/b           a JSON pointer (RFC 6901) into a JSON file; "#" alone is the whole document
 //   FILE.yaml#/a/b           the same into a YAML file (.yaml or .yml)
 //   FILE.jsonl#last/a/b      the same into the last record of a JSON Lines file (.jsonl or .ndjson)
+//   FILE.csv#last/COLUMN     the column COLUMN (verbatim, after "last/") of the last non-empty row of a CSV file
+//   FILE#mlflow              the value of the last "timestamp value step" line of an MLflow metric file
 // FILE is relative to the run folder, a plain path the policy tracks (the manifest is a function of
 // committed files). No other forms: a JSON file without '#' is refused rather than read as text.
 import { parseLiteralPath, PatternError, type RunSegment } from './pattern.js';
@@ -41,19 +43,35 @@ export function parseFieldSource(text: string, run: readonly RunSegment[]): Fiel
   const isJson = lower.endsWith('.json');
   const isYaml = lower.endsWith('.yaml') || lower.endsWith('.yml');
   const isJsonl = lower.endsWith('.jsonl') || lower.endsWith('.ndjson');
+  const isCsv = lower.endsWith('.csv');
   if (selector === null) {
-    if (isJson || isYaml || isJsonl) {
-      const example = isJsonl ? `${file}#last/loss` : `${file}#/key`;
-      throw new FieldError(`"${text}" names a ${isJsonl ? 'JSON Lines' : isYaml ? 'YAML' : 'JSON'} file without a pointer: write e.g. "${example}"`);
+    if (isJson || isYaml || isJsonl || isCsv) {
+      const example = isJsonl || isCsv ? `${file}#last/loss` : `${file}#/key`;
+      const what = isCsv ? 'CSV' : isJsonl ? 'JSON Lines' : isYaml ? 'YAML' : 'JSON';
+      throw new FieldError(`"${text}" names a ${what} file without a ${isCsv ? 'column' : 'pointer'}: write e.g. "${example}"`);
     }
     return { kind: 'line', file };
+  }
+  if (selector === 'mlflow') {
+    if (isJson || isYaml || isJsonl || isCsv) {
+      throw new FieldError(`"${text}": "#mlflow" reads an MLflow metric file (metrics/<name>, no extension), not a ${file.slice(file.lastIndexOf('.'))} file`);
+    }
+    return { kind: 'mlflow', file };
+  }
+  if (isCsv) {
+    if (!selector.startsWith('last/') || selector.length === 'last/'.length) {
+      throw new FieldError(`"${text}": a CSV source reads a column of the last row: write "${file}#last/COLUMN", e.g. "${file}#last/val_loss"`);
+    }
+    return { kind: 'csv', file, column: selector.slice('last/'.length) };
   }
   if (isJsonl) {
     if (!selector.startsWith('last')) throw new FieldError(`"${text}": a JSON Lines source reads the last record: write "${file}#last/key"`);
     return { kind: 'jsonl', file, pointer: parsePointer(selector.slice('last'.length), text) };
   }
   if (isJson || isYaml) return { kind: isJson ? 'json' : 'yaml', file, pointer: parsePointer(selector, text) };
-  throw new FieldError(`"${text}": '#' selects inside .json, .yaml, .yml, .jsonl or .ndjson files only; a text file gives its first line (write "${file}")`);
+  throw new FieldError(
+    `"${text}": '#' selects inside .json, .yaml, .yml, .jsonl, .ndjson or .csv files, or reads an MLflow metric file with "#mlflow"; a text file gives its first line (write "${file}")`,
+  );
 }
 
 /** RFC 6901: "" is the whole document, otherwise "/"-separated tokens with ~1 for '/' and ~0 for '~'. */

@@ -21,7 +21,7 @@ import {
   type SnapshotRule,
 } from './policy.js';
 
-const TOP_KEYS = ['version', 'roots', 'never', 'limits'] as const;
+const TOP_KEYS = ['version', 'roots', 'ignore', 'never', 'limits'] as const;
 const ROOT_KEYS = ['path', 'run', 'track', 'root_track', 'ignore', 'manifest', 'snapshot', 'fields', 'counts', 'last_updated'] as const;
 const SNAPSHOT_KEYS = ['include', 'exclude'] as const;
 const LIMIT_KEYS = ['file', 'repo_file', 'run'] as const;
@@ -241,12 +241,14 @@ export function parsePolicy(text: string, label: string = POLICY_FILE): Policy {
   });
 
   const never = patternList(topValues.get('never'), 'never', 'never');
+  const ignore = patternList(topValues.get('ignore'), 'ignore', 'never');
   const limits = parseLimits(topValues.get('limits'), get, fail);
 
   const policy: Policy = {
     version: 1,
     roots,
     never,
+    ignore,
     limits,
     text,
     locate: (key) => locateOffset(keyOffsets.get(key) ?? 0, key),

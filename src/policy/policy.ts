@@ -39,6 +39,10 @@ export type FieldSource =
   | { kind: 'json' | 'yaml'; file: string; pointer: string[] }
   /** A JSON pointer into the last record of a JSON Lines file. */
   | { kind: 'jsonl'; file: string; pointer: string[] }
+  /** A column of the last non-empty row of a CSV file (header row first). */
+  | { kind: 'csv'; file: string; column: string }
+  /** The value of the last `timestamp value step` line of an MLflow metric file. */
+  | { kind: 'mlflow'; file: string }
   /** The first line of a text file. */
   | { kind: 'line'; file: string };
 
@@ -72,6 +76,8 @@ export interface Policy {
   version: 1;
   roots: PolicyRoot[];
   never: Pattern[];
+  /** Ignored anywhere in the repository, roots included (after `never`, before `track`). */
+  ignore: Pattern[];
   limits: Limits;
   /** The YAML text it was parsed from (lets worker threads compile the same policy). */
   text?: string;

@@ -43,11 +43,15 @@ export function repoRelative(repoRoot: string, cwd: string, arg: string): string
   return rel.replace(/\/+$/, '');
 }
 
-/** Every run folder on disk, per the run patterns (folders the policy enters, at run depth). */
+/**
+ * Every run folder on disk, per the run patterns (folders the policy enters, at run depth). In a root that
+ * tracks nothing inside its runs (the results preset: `run: "{name}.jsonl"`), a file at run depth is a run.
+ */
 export function listRunFolders(repoRoot: string, classifier: Classifier): SelectedRun[] {
   const runs: SelectedRun[] = [];
   for (const compiled of classifier.roots) {
     const levels = compiled.runMatchers.length;
+    const fileRuns = compiled.root.track.length === 0;
     const descend = (rel: string, depth: number) => {
       let entries: Dirent[];
       try {
@@ -56,10 +60,11 @@ export function listRunFolders(repoRoot: string, classifier: Classifier): Select
         return;
       }
       for (const entry of entries) {
-        if (!entry.isDirectory()) continue;
+        const last = depth + 1 === levels;
+        if (!entry.isDirectory() && !(last && fileRuns && entry.isFile())) continue;
         const child = `${rel}/${entry.name}`;
         if (classifier.classifyFolder(child) !== 'enter') continue;
-        if (depth + 1 === levels) runs.push({ path: child, root: compiled.root.path });
+        if (last) runs.push({ path: child, root: compiled.root.path });
         else descend(child, depth + 1);
       }
     };
@@ -106,7 +111,8 @@ export function selectRuns(repoRoot: string, cwd: string, classifier: Classifier
     } catch {
       stats = undefined;
     }
-    if (!stats?.isDirectory()) throw new UserError(messages.snapshot.unknownRun(arg));
+    // A file at run depth is a run of its own in a root that tracks nothing inside runs (results/*.jsonl).
+    if (!stats?.isDirectory() && !(stats?.isFile() && location.root.track.length === 0)) throw new UserError(messages.snapshot.unknownRun(arg));
     chosen.set(rel, { path: rel, root: location.root.path });
   }
   return [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -179,6 +185,20 @@ export function selectFiles(
         if (size > limit) selection.oversize.push(file);
       }
     };
+    if (lstatSync(path.join(repoRoot, run.path)).isFile()) {
+      // A run that is one file: taken whole, unless it matches `never` or an --exclude names it.
+      const name = run.path.slice(run.path.lastIndexOf('/') + 1);
+      if (classifier.classify(run.path) === 'never') selection.never.push(run.path);
+      else if (matchesAnyPrefix(cliExclude, prepare([name]), false)) selection.leftOut++;
+      else {
+        const { size } = lstatSync(path.join(repoRoot, run.path));
+        const file = { path: run.path, bytes: size, run: run.path };
+        selection.files.push(file);
+        selection.bytes += size;
+        if (size > limit) selection.oversize.push(file);
+      }
+      continue;
+    }
     walk(run.path, []);
   }
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

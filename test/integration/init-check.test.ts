@@ -339,7 +339,7 @@ describe('usage and configuration errors', () => {
     withGitRepo((repo) => {
       const preset = repo.cli('init', '--preset', 'nope');
       expect(preset.code).toBe(2);
-      expect(preset.stderr).toMatch(/unknown preset "nope": the presets are runs/);
+      expect(preset.stderr).toMatch(/unknown preset "nope": the presets are experiments, hydra, lightning, llm-eval, mlflow, orchestrator, results, runs, sacred, wandb/);
       const option = repo.cli('check', '--frobnicate');
       expect(option.code).toBe(2);
       const check = repo.cli('check');

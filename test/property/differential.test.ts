@@ -41,10 +41,11 @@ const policyText = fc
     track: fc.uniqueArray(trackPattern, { minLength: 1, maxLength: 5 }),
     ignore: fc.uniqueArray(ignorePattern, { maxLength: 3 }),
     never: fc.uniqueArray(neverPattern, { maxLength: 2 }),
+    topIgnore: fc.uniqueArray(neverPattern, { maxLength: 2 }),
     rootTrack: fc.uniqueArray(fc.oneof(fileGlob, fc.tuple(fc.constantFrom('*', 'lit', 'a'), fileGlob).map(([a, b]) => `${a}/${b}`)), { maxLength: 2 }),
     manifest: fc.boolean(),
   })
-  .map(({ root, run, track, ignore: ignored, never, rootTrack, manifest }) => {
+  .map(({ root, run, track, ignore: ignored, never, topIgnore, rootTrack, manifest }) => {
     let capture = 0;
     const runText = run.map((level) => level.replace('{c}', () => `{c${capture++}}`)).join('/');
     const list = (items: string[]) => `[${items.map((s) => JSON.stringify(s)).join(', ')}]`;
@@ -59,6 +60,7 @@ const policyText = fc
       `    root_track: ${list(rootTrack.filter((p) => p.split('/').length <= run.length))}`,
       ...(manifest ? ['    manifest: index.json'] : []),
       `never: ${list(never)}`,
+      `ignore: ${list(topIgnore)}`,
     ].join('\n');
   });
 
@@ -75,7 +77,7 @@ describe('random policies and trees', () => {
         const ig = ignore({ ignorecase: ignoreCase }).add(compileBlockLines(classifier));
         const [compiled] = classifier.roots;
         if (!compiled) throw new Error('no root');
-        for (const file of samplePolicyPaths(compiled.root, classifier.policy.never, PATHS_PER_POLICY, seed)) {
+        for (const file of samplePolicyPaths(compiled.root, [...classifier.policy.never, ...(classifier.policy.ignore ?? [])], PATHS_PER_POLICY, seed)) {
           const verdict = classifier.classify(file);
           if (verdict === 'outside' || questionMarkOnMultibyte(text, file)) continue;
           seen[verdict === 'track' ? 'track' : 'other']++;
@@ -97,7 +99,7 @@ describe('random policies and trees', () => {
           const classifier = new Classifier(parsePolicy(text), { ignoreCase });
           const [compiled] = classifier.roots;
           if (!compiled) throw new Error('no root');
-          let files = samplePolicyPaths(compiled.root, classifier.policy.never, PATHS_PER_POLICY, seed);
+          let files = samplePolicyPaths(compiled.root, [...classifier.policy.never, ...(classifier.policy.ignore ?? [])], PATHS_PER_POLICY, seed);
           if (ignoreCase) files = oneSpellingPerFolder(files);
           repo.write({ 'artifacts.policy.yaml': text, ...Object.fromEntries(files.map((f) => [f, 'x'])) });
           const init = repo.cli('init');

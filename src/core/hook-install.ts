@@ -5,7 +5,9 @@
 // What was installed is recorded in .git/artifacts-hook.json so that `artifacts uninstall` removes
 // exactly that.
 import { access, chmod, constants, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { readIfExists, writeAtomic } from '../fs/atomic.js';
 import { configValues, gitCommonDir, setLocalConfig, unsetLocalConfig } from '../git/hooks.js';
@@ -50,27 +52,21 @@ export interface HookStepReport {
 
 // ---- the scripts ---------------------------------------------------------------------------------------
 
-/** The hook this repository had in .git/hooks (what git ran before hooksPath moved): run it first. */
-function chainLines(name: string): string[] {
-  return [
-    `legacy="$(git rev-parse --git-common-dir)/hooks/${name}"`,
-    'if [ -x "$legacy" ]; then "$legacy" "$@"; fi',
-  ];
-}
+/** hooks/pre-commit.sh in this package: the body of our block in .husky/pre-commit. */
+const PRE_COMMIT_TEMPLATE = fileURLToPath(new URL('../../hooks/pre-commit.sh', import.meta.url));
 
-/** Our block in .husky/pre-commit: the chain, then the CLI from node_modules/.bin, then from PATH. */
+/**
+ * Our block in .husky/pre-commit: the chain, then the CLI from node_modules/.bin, then from PATH (the script
+ * is hooks/pre-commit.sh; its messages come from messages.ts, quoted for the shell).
+ */
 export function preCommitBlock(): string {
-  return [
-    BLOCK_BEGIN,
-    ...chainLines('pre-commit'),
-    'if [ -x node_modules/.bin/artifacts ]; then node_modules/.bin/artifacts hook pre-commit',
-    'elif command -v artifacts >/dev/null 2>&1; then artifacts hook pre-commit',
-    `elif [ "\${ARTIFACTS_SKIP:-}" = 1 ]; then printf '%s\\n' ${shellLiteral(messages.hook.skipped)} >&2`,
-    `else printf '%s\\n' ${shellLiteral(messages.hook.cliMissing)} >&2; exit 1`,
-    'fi',
-    BLOCK_END,
-    '',
-  ].join('\n');
+  const body = readFileSync(PRE_COMMIT_TEMPLATE, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .join('\n')
+    .replace('@SKIPPED@', () => shellLiteral(messages.hook.skipped))
+    .replace('@CLI_MISSING@', () => shellLiteral(messages.hook.cliMissing));
+  return [BLOCK_BEGIN, body, BLOCK_END, ''].join('\n');
 }
 
 /**

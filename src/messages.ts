@@ -125,7 +125,11 @@ export const messages = {
     defaultMessage: (name: string, runs: number, files: number) =>
       `Snapshot ${name}: ${runs} run${runs === 1 ? '' : 's'}, ${files} file${files === 1 ? '' : 's'}`,
     oversize: (limit: string) =>
-      `these files are over limits.file (${limit}); nothing was staged or committed. Ways out: leave them out with the --exclude options below, or raise limits.file in the policy:`,
+      `these files are over limits.file (${limit}); nothing was staged or committed. Ways out: leave them out with the --exclude options below, store them in Git LFS with --lfs, or raise limits.file in the policy:`,
+    lfsWay: '  or store them in Git LFS: add --lfs (git-lfs must be installed: `git lfs install`)',
+    lfsUnavailable: (why: string) =>
+      `--lfs needs Git LFS, and ${why}: install git-lfs (e.g. apt-get install git-lfs), run \`git lfs install\`, then try again; or leave the large files out with --exclude.`,
+    lfsStored: (count: number) => `  stored in Git LFS (pointers committed, .gitattributes updated): ${count} file${count === 1 ? '' : 's'}`,
   },
 
   blockMissing: 'the .gitignore has no managed block',

@@ -24,6 +24,7 @@ export class SnapshotCommand extends BaseCommand {
       ['See what would be committed', "$0 snapshot 'runs/chatdev/2025*' --dry-run"],
       ['Every verified chatdev run', '$0 snapshot --where framework=chatdev --where verification_status=verified -m "verified runs"'],
       ['Leave the archives out', "$0 snapshot runs/baes/run-7 --exclude '*.tar.gz' --exclude run.log"],
+      ['Take the log too, stored in Git LFS', "$0 snapshot runs/baes/run-7 --include run.log --lfs"],
       ['List past snapshots', '$0 snapshot list'],
     ],
   });
@@ -34,6 +35,7 @@ export class SnapshotCommand extends BaseCommand {
   where = Option.Array('--where', [], { description: 'select runs by their manifest row, as in `artifacts runs` (repeatable: all must hold)' });
   include = Option.Array('--include', [], { description: 'also take files matching this pattern (relative to the run folder)' });
   exclude = Option.Array('--exclude', [], { description: 'leave out files matching this pattern (relative to the run folder)' });
+  lfs = Option.Boolean('--lfs', false, { description: 'store the files over limits.file in Git LFS instead of refusing them (needs git-lfs)' });
   dryRun = Option.Boolean('--dry-run', false, { description: 'list every file with its size and the total; change nothing' });
   json = Option.Boolean('--json', false, { description: 'print the result as JSON' });
 
@@ -55,6 +57,7 @@ export class SnapshotCommand extends BaseCommand {
       include: this.include ?? [],
       exclude: this.exclude ?? [],
       dryRun: this.dryRun,
+      lfs: this.lfs,
       ...(this.message === undefined ? {} : { message: this.message }),
       ...(this.tag === undefined ? {} : { tag: this.tag }),
     });

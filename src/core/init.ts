@@ -154,10 +154,11 @@ export const MERGE_DRIVER_CONFIG = {
   driver: 'artifacts manifest merge %O %A %B %P',
 } as const;
 
-/** A .gitattributes pattern for one file at the repository root, quoted when git needs it to be. */
-function attributesPattern(file: string): string {
-  const anchored = `/${file}`;
-  return /^[^\s"\\#!]+$/.test(anchored) ? anchored : `"${anchored.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+/** A .gitattributes pattern for exactly one file (from the repository root), quoted when git needs it to be. */
+export function attributesPattern(file: string): string {
+  // Glob characters in the name are escaped: the pattern names this one file.
+  const literal = `/${file}`.replace(/[*?[\\]/g, (c) => `\\${c}`);
+  return /^[^\s"#!]+$/.test(literal) ? literal : `"${literal.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 /**

@@ -25,6 +25,7 @@ export function renderSnapshot(result: SnapshotResult): string {
     out.push(`artifacts snapshot ${result.name}: ${messages.snapshot.oversize(size(result.limit))}`);
     out.push(...fileTable(result.oversize));
     out.push(`  leave them out: add ${excludeOptions(result)}`);
+    out.push(messages.snapshot.lfsWay);
   } else if (result.dryRun) {
     out.push(`artifacts snapshot --dry-run (nothing changed): ${result.name} would commit ${plural(result.files.length, 'file')} of ${plural(result.runs.length, 'run')}, ${size(result.bytes)}:`);
     out.push(...fileTable(result.files));
@@ -33,6 +34,10 @@ export function renderSnapshot(result: SnapshotResult): string {
     out.push(`artifacts snapshot: committed ${result.name} as ${result.commit?.slice(0, 12)}: ${plural(result.files.length, 'file')} of ${plural(result.runs.length, 'run')}, ${size(result.bytes)}`);
     for (const run of result.runs) out.push(`  ${showPath(run)}`);
     out.push(`  pinned in artifacts.pins.json: \`artifacts check\` accepts these files from now on`);
+    if (result.lfs.length > 0) {
+      out.push(messages.snapshot.lfsStored(result.lfs.length));
+      out.push(...fileTable(result.oversize).map((line) => `  ${line}`));
+    }
     if (result.tag) out.push(`  tag: ${result.tag}`);
   }
   if (result.never.length > 0) {

@@ -11,7 +11,7 @@
 // hook against a commit whose every file this command has already checked against the policy (never
 // excluded, limits enforced).
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -22,6 +22,7 @@ import type { Repo } from '../git/repo.js';
 import { refreshManifestsFromIndex } from '../manifest/manifest.js';
 import { findRuns, parseCondition } from '../manifest/query.js';
 import { readManifest } from '../manifest/read.js';
+import { attributesPattern } from '../core/init.js';
 import { messages } from '../messages.js';
 import { loadPins, PINS_FILE, type Pins } from '../pins/pins.js';
 import type { Classifier } from '../policy/classifier.js';
@@ -32,6 +33,8 @@ export const TRAILER = { snapshot: 'Artifacts-Snapshot', runs: 'Artifacts-Runs',
 export interface SnapshotOptions {
   /** RUN arguments: run folders or globs of run folders, relative to `cwd`. */
   runs: readonly string[];
+  /** Store the files over limits.file in Git LFS instead of refusing them. */
+  lfs?: boolean;
   /** `--where` conditions on the manifest rows, as in `artifacts runs`: their runs join the RUN arguments'. */
   where?: readonly string[];
   cwd: string;
@@ -64,6 +67,8 @@ export interface SnapshotResult {
   /** Files matching `never` inside the runs: left out. */
   never: string[];
   oversize: { path: string; bytes: number }[];
+  /** With --lfs: the files committed as Git LFS pointers (those over limits.file). */
+  lfs: string[];
   limit: number;
   commit: string | null;
   tag: string | null;
@@ -130,7 +135,7 @@ export function commitMessage(plan: SnapshotPlan): string {
 }
 
 /** Commits the plan (see the top of this file). Returns the new commit's id. */
-export async function commitSnapshot(repo: Repo, classifier: Classifier, plan: SnapshotPlan): Promise<string> {
+export async function commitSnapshot(repo: Repo, classifier: Classifier, plan: SnapshotPlan, lfs: readonly string[] = []): Promise<string> {
   const cwd = repo.root;
   const head = (await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd, okExitCodes: [1] })).stdout.toString('utf8').trim();
   // The ref HEAD points at (refs/heads/main), or HEAD itself when detached.
@@ -141,13 +146,27 @@ export async function commitSnapshot(repo: Repo, classifier: Classifier, plan: S
   const scratch = await mkdtemp(path.join(tmpdir(), 'artifacts-snapshot-'));
   const env = { GIT_INDEX_FILE: path.join(scratch, 'index') };
   const manifests: string[] = [];
+  let gitattributes: string | null = null;
   let commit: string;
   try {
     // The temporary index starts as HEAD's tree: the commit changes nothing but the snapshot paths.
     await git(head ? ['read-tree', head] : ['read-tree', '--empty'], { cwd, env });
     // -f: the policy ignores most of these paths; that is the point. Paths go NUL-separated on stdin, read
     // literally (--literal-pathspecs is pinned by git()). A file that vanished since the plan fails here.
-    await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, env, input: joinNul(paths) });
+    const plain = paths.filter((p) => !lfs.includes(p));
+    if (plain.length > 0) await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, env, input: joinNul(plain) });
+    if (lfs.length > 0) {
+      // The large files go through the Git LFS clean filter: a temporary attributes file (consulted after the
+      // repository's own) routes exactly these paths to it, and the commit carries the same lines in .gitattributes.
+      const attributes = path.join(scratch, 'attributes');
+      await writeFile(attributes, `${lfsAttributes(lfs).join('\n')}\n`);
+      await git(['-c', `core.attributesFile=${attributes}`, 'add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, env, input: joinNul(lfs) });
+      const current = (await git(['cat-file', 'blob', ':.gitattributes'], { cwd, env, okExitCodes: [128] })).stdout.toString('utf8');
+      const lines = current === '' ? [] : current.replace(/\r?\n$/, '').split(/\r?\n/);
+      gitattributes = [...lines, ...lfsAttributes(lfs).filter((line) => !lines.includes(line))].join('\n') + '\n';
+      const oid = (await git(['hash-object', '-w', '--stdin'], { cwd, input: gitattributes })).stdout.toString('utf8').trim();
+      await git(['update-index', '--add', '--cacheinfo', `100644,${oid},.gitattributes`], { cwd, env });
+    }
 
     // The manifests of the snapshot's runs, refreshed from this temporary index and staged into it: the
     // commit holds the rows of exactly the files it pins.
@@ -168,11 +187,12 @@ export async function commitSnapshot(repo: Repo, classifier: Classifier, plan: S
 
   // The commit exists: now the work tree and the user's index follow it.
   await writeAtomic(path.join(repo.root, PINS_FILE), plan.pins.serialize());
+  if (gitattributes !== null) await writeAtomic(path.join(repo.root, '.gitattributes'), gitattributes);
   for (const manifest of manifests) {
     const text = (await git(['cat-file', 'blob', `${commit}:${manifest}`], { cwd })).stdout.toString('utf8');
     await withLock(path.join(repo.root, manifest), () => writeAtomic(path.join(repo.root, manifest), text));
   }
-  await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, input: joinNul([...paths, ...manifests, PINS_FILE]) });
+  await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, input: joinNul([...paths, ...manifests, PINS_FILE, ...(gitattributes === null ? [] : ['.gitattributes'])]) });
   if (plan.tag !== null) await git(['tag', '-a', plan.tag, '-m', plan.message, commit], { cwd });
   return commit;
 }
@@ -198,6 +218,19 @@ async function runsWhere(repo: Repo, classifier: Classifier, where: readonly str
   return selected;
 }
 
+/** --lfs needs git-lfs and its filter configured (`git lfs install`), or pointers would never be pushed. */
+async function requireLfs(repo: Repo): Promise<void> {
+  const version = await git(['lfs', 'version'], { cwd: repo.root, okExitCodes: [1, 128, 127] }).catch(() => null);
+  if (!version || version.exitCode !== 0) throw new UserError(messages.snapshot.lfsUnavailable('git-lfs is not installed'));
+  const clean = await git(['config', '--get', 'filter.lfs.clean'], { cwd: repo.root, okExitCodes: [1] });
+  if (clean.exitCode !== 0) throw new UserError(messages.snapshot.lfsUnavailable('its filter is not configured here'));
+}
+
+/** The .gitattributes lines that route each path (exactly that path) to Git LFS. */
+function lfsAttributes(paths: readonly string[]): string[] {
+  return paths.map((p) => `${attributesPattern(p)} filter=lfs diff=lfs merge=lfs -text`);
+}
+
 function fail(message: string): never {
   throw new UserError(message);
 }
@@ -206,8 +239,10 @@ function fail(message: string): never {
 export async function runSnapshot(repo: Repo, classifier: Classifier, options: SnapshotOptions): Promise<SnapshotResult> {
   const plan = await planSnapshot(repo, classifier, options);
   const { selection } = plan;
-  const ok = selection.oversize.length === 0;
-  const commit = ok && !options.dryRun ? await commitSnapshot(repo, classifier, plan) : null;
+  const lfs = options.lfs ? selection.oversize.map((f) => f.path) : [];
+  if (lfs.length > 0) await requireLfs(repo);
+  const ok = selection.oversize.length === lfs.length;
+  const commit = ok && !options.dryRun ? await commitSnapshot(repo, classifier, plan, lfs) : null;
   return {
     name: plan.name,
     dryRun: options.dryRun ?? false,
@@ -218,6 +253,7 @@ export async function runSnapshot(repo: Repo, classifier: Classifier, options: S
     never: selection.never,
     oversize: selection.oversize.map(({ path: p, bytes }) => ({ path: p, bytes })),
     limit: classifier.policy.limits.file,
+    lfs,
     commit,
     tag: commit ? plan.tag : null,
   };

@@ -188,6 +188,36 @@ describe('snapshot', () => {
       expect(repo.cli('check').code).toBe(0);
     }, 2 * 1024 * 1024));
 
+  it('with --lfs, stores the files over limits.file in Git LFS: pointers and .gitattributes committed, check clean', () =>
+    generated((repo) => {
+      const run = `runs/baes/${runsOf(repo, 'baes')[0]}`;
+      // Without Git LFS configured, --lfs refuses and changes nothing.
+      const before = state(repo);
+      const refused = repo.cli('snapshot', run, '--include', 'run.log', '--lfs');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/--lfs needs Git LFS, and its filter is not configured here: .*git lfs install/);
+      expect(state(repo)).toEqual(before);
+
+      repo.git('lfs', 'install', '--local', '--skip-repo'); // the filters; the hooks stay husky's
+      const result = repo.cli('snapshot', run, '--include', 'run.log', '--lfs', '--tag', 'with-logs');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/stored in Git LFS \(pointers committed, \.gitattributes updated\): 1 file/);
+      // The committed blob is a small LFS pointer; the work tree keeps the real 2 MB log.
+      const pointer = repo.git('cat-file', 'blob', `HEAD:${run}/run.log`);
+      expect(pointer).toMatch(/^version https:\/\/git-lfs\.github\.com\/spec\/v1\noid sha256:[0-9a-f]{64}\nsize 2097152\n$/);
+      expect(repo.git('show', 'HEAD:.gitattributes')).toContain(`/${run}/run.log filter=lfs diff=lfs merge=lfs -text`);
+      expect(readFileSync(path.join(repo.dir, '.gitattributes'), 'utf8')).toBe(repo.git('show', 'HEAD:.gitattributes'));
+      expect(lstatSync(path.join(repo.dir, run, 'run.log')).size).toBe(2 * 1024 * 1024);
+      expect(repo.git('status', '--porcelain', '--', run)).toBe('');
+      expect(repo.cli('check').code).toBe(0);
+      // An ordinary commit through the hook afterwards is accepted.
+      repo.write({ 'notes.txt': 'after the snapshot\n' });
+      repo.git('add', 'notes.txt');
+      const ordinary = tryGit(repo, ['commit', '-q', '-m', 'after']);
+      expect(ordinary.code, ordinary.stderr).toBe(0);
+    }, 2 * 1024 * 1024));
+
   it('exits 2 on bad input with nothing staged or committed', () =>
     generated((repo) => {
       const run = `runs/chatdev/${runsOf(repo, 'chatdev')[0]}`;

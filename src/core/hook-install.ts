@@ -53,7 +53,9 @@ export interface HookStepReport {
 /** The hook this repository had in .git/hooks (what git ran before hooksPath moved): run it first. */
 function chainLines(name: string): string[] {
   return [
-    `legacy="$(git rev-parse --git-common-dir)/hooks/${name}"`,
+    // git runs hooks at the top of the work tree: a .git folder there (and no GIT_DIR) is the common dir, found
+    // without a git process on every commit; a linked worktree or submodule asks git.
+    `if [ -z "\${GIT_DIR:-}" ] && [ -d .git ]; then legacy=.git/hooks/${name}; else legacy="$(git rev-parse --git-common-dir)/hooks/${name}"; fi`,
     'if [ -x "$legacy" ]; then "$legacy" "$@"; fi',
   ];
 }

@@ -5,7 +5,7 @@
 // entry. Only policies that parsed without error are cached. The cache is written atomically (temporary
 // file, then rename) and read defensively: anything unexpected is a miss, never an error.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { messages } from '../messages.js';
@@ -37,7 +37,7 @@ function keysOf(policy: Policy): string[] {
 
 /** parsePolicy(text, label), through the cache in `gitDir` when there is one. */
 export async function parsePolicyCached(text: string, label: string, gitDir: string | null): Promise<Policy> {
-  const file = BUILD === null || gitDir === null ? null : path.join(gitDir, CACHE_DIR, `policy-${createHash('sha256').update(BUILD).update('\0').update(text).digest('hex').slice(0, 32)}.json`);
+  const file = BUILD === null || gitDir === null ? null : path.join(gitDir, CACHE_DIR, `policy-${BUILD}-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
   if (file !== null) {
     try {
       const entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
@@ -71,6 +71,10 @@ export async function parsePolicyCached(text: string, label: string, gitDir: str
       const temporary = `${file}.${process.pid}.tmp`;
       await writeFile(temporary, JSON.stringify(entry));
       await rename(temporary, file);
+      // Entries of other builds (an upgraded CLI) are never read again.
+      for (const name of await readdir(path.dirname(file))) {
+        if (name.startsWith('policy-') && !name.startsWith(`policy-${BUILD}-`)) await rm(path.join(path.dirname(file), name), { force: true });
+      }
     } catch {
       // A read-only git folder: no cache, same answer.
     }

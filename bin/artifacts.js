@@ -5,5 +5,16 @@ import module from 'node:module';
 // Node >= 22.1 caches compiled bytecode between runs; on Node 20 the call does not exist.
 module.enableCompileCache?.();
 
-const { main } = await import('../dist/cli.js');
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  // What the CLI's version command prints, without loading the CLI.
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else if (argv[0] === 'hook' && argv[1] === 'pre-commit' && argv.slice(2).every((a) => a === '--json')) {
+  // The hook on every commit: its own small entry, without the CLI framework (`--help` goes through the CLI).
+  const { main } = await import('../dist/hook.js');
+  process.exitCode = await main(argv.slice(2));
+} else {
+  const { main } = await import('../dist/cli.js');
+  process.exitCode = await main(argv);
+}

@@ -1,7 +1,9 @@
 # The block `artifacts init` puts into .husky/pre-commit (between its marker lines; your own lines around it
 # are kept). husky runs it with `sh -e`, so a failing command stops the commit.
 # 1. The hook this repository had in .git/hooks before core.hooksPath moved: it still runs, first.
-legacy="$(git rev-parse --git-common-dir)/hooks/pre-commit"
+# (git runs hooks at the top of the work tree: a .git folder there, and no GIT_DIR, is the common dir, found without
+# a git process on every commit; a linked worktree or a submodule asks git.)
+if [ -z "${GIT_DIR:-}" ] && [ -d .git ]; then legacy=.git/hooks/pre-commit; else legacy="$(git rev-parse --git-common-dir)/hooks/pre-commit"; fi
 if [ -x "$legacy" ]; then "$legacy" "$@"; fi
 # 2. The CLI from the project's node_modules/.bin, then from PATH; without it, fail and say how to go on.
 if [ -x node_modules/.bin/artifacts ]; then node_modules/.bin/artifacts hook pre-commit

@@ -33,9 +33,9 @@ export class AuditCommand extends BaseCommand {
   history = Option.Boolean('--history', false, { description: 'also weigh the roots in git history (all refs)' });
 
   protected async run(): Promise<number> {
-    const [{ openRepo }, { loadPolicy }, { Classifier }, { runAudit, groupingKeys }, { renderAudit }, { historyOfRoots }] = await Promise.all([
+    const [{ openRepo }, { loadPolicyCached, gitDirOf }, { Classifier }, { runAudit, groupingKeys }, { renderAudit }, { historyOfRoots }] = await Promise.all([
       import('../git/repo.js'),
-      import('../policy/load.js'),
+      import('../policy/cache.js'),
       import('../policy/classifier.js'),
       import('../audit/audit.js'),
       import('../audit/render.js'),
@@ -44,7 +44,7 @@ export class AuditCommand extends BaseCommand {
     if (!/^\d+$/.test(this.top)) throw new UserError(messages.audit.badTop(this.top));
     const top = Number(this.top);
     const repo = await openRepo(process.cwd());
-    const policy = await loadPolicy(repo.root);
+    const policy = await loadPolicyCached(repo.root, gitDirOf(repo.root));
     const classifier = new Classifier(policy, { ignoreCase: repo.ignoreCase });
     const keys = groupingKeys(classifier);
     if (!keys.includes(this.by)) throw new UserError(messages.audit.badBy(this.by, keys));

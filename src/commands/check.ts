@@ -39,15 +39,15 @@ export class CheckCommand extends BaseCommand {
 
   protected async run(): Promise<number> {
     if (this.staged || this.range !== undefined) return this.runHookRules();
-    const [{ openRepo, requireGitVersion }, { loadPolicy }, { Classifier }, { runCheck }, { renderCheck }] = await Promise.all([
+    const [{ openRepo, requireGitVersion }, { loadPolicyCached, gitDirOf }, { Classifier }, { runCheck }, { renderCheck }] = await Promise.all([
       import('../git/repo.js'),
-      import('../policy/load.js'),
+      import('../policy/cache.js'),
       import('../policy/classifier.js'),
       import('../core/check.js'),
       import('../render.js'),
     ]);
     const [repo] = await Promise.all([openRepo(process.cwd()), requireGitVersion(process.cwd())]);
-    const policy = await loadPolicy(repo.root);
+    const policy = await loadPolicyCached(repo.root, gitDirOf(repo.root));
     const result = await runCheck(repo, new Classifier(policy, { ignoreCase: repo.ignoreCase }));
     if (this.json) {
       const { ok, violations, warnings, pinned } = result;

@@ -1,14 +1,5 @@
 import { Option } from 'clipanion';
-import type { AfterPassStep } from '../core/precommit.js';
 import { BaseCommand } from './base.js';
-
-/** Once the checks pass: the run manifests, re-read from the index for the runs the commit touches. */
-const refreshManifests: AfterPassStep = async ({ repo, classifier, touched }) => {
-  if (!classifier.policy.roots.some((root) => root.manifest !== undefined) || touched.length === 0) return { notes: [], warnings: [] };
-  const { refreshManifestsFromIndex } = await import('../manifest/manifest.js');
-  const result = await refreshManifestsFromIndex(repo, classifier, touched);
-  return { notes: result.written.map((file) => `${file}: refreshed and staged`), warnings: result.warnings };
-};
 
 export class HookPreCommitCommand extends BaseCommand {
   static override paths = [['hook', 'pre-commit']];
@@ -31,21 +22,7 @@ export class HookPreCommitCommand extends BaseCommand {
   json = Option.Boolean('--json', false, { description: 'print {"ok", "findings": [{kind, path, size, limit, fix}]}' });
 
   protected async run(): Promise<number> {
-    const { messages } = await import('../messages.js');
-    if (process.env.ARTIFACTS_SKIP === '1') {
-      this.context.stderr.write(`${messages.hook.skipped}\n`);
-      return 0;
-    }
-    const [{ openRepo }, { loadPreCommit, runPreCommit }, { renderHook }] = await Promise.all([
-      import('../git/repo.js'),
-      import('../core/precommit.js'),
-      import('../render.js'),
-    ]);
-    const repo = await openRepo(process.cwd());
-    const { classifier, source, diff } = await loadPreCommit(repo);
-    const result = await runPreCommit(repo, classifier, { policySource: source, diff, afterPass: [refreshManifests] });
-    for (const warning of result.warnings) this.context.stderr.write(`artifacts: warning: ${warning}\n`);
-    this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderHook(result));
-    return result.ok ? 0 : 1;
+    const { hookPreCommit } = await import('../hook-main.js');
+    return hookPreCommit({ json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 }

@@ -16,8 +16,9 @@ import {
 } from '../git/staged.js';
 import { loadPins, parsePins, PINS_FILE, type Pins } from '../pins/pins.js';
 import { Classifier } from '../policy/classifier.js';
-import { loadPolicy, parsePolicy } from '../policy/load.js';
-import { POLICY_FILE } from '../policy/policy.js';
+import { gitDirOf } from '../git/discover.js';
+import { loadPolicyCached, parsePolicyCached } from '../policy/cache.js';
+import { POLICY_FILE, type Policy } from '../policy/policy.js';
 import { type Entry, type Finding, judge, runTotals, touchedRuns } from './rules.js';
 
 export interface PreCommitResult {
@@ -55,9 +56,14 @@ export interface PreCommitOptions {
 }
 
 /** Reads the policy being committed and the staged changes at once: the hook's two first questions to git. */
-export async function loadPreCommit(repo: Repo): Promise<{ classifier: Classifier; source: 'index' | 'work tree'; diff: RawGroup }> {
-  const [{ classifier, source }, diff] = await Promise.all([loadCommitClassifier(repo), stagedDiff(repo)]);
-  return { classifier, source, diff };
+export async function loadPreCommit(
+  repo: Repo,
+  /** core.ignoreCase still being asked (the hook asks it alongside): set on repo before the classifier is built. */
+  ignoreCase?: Promise<boolean>,
+): Promise<{ classifier: Classifier; source: 'index' | 'work tree'; diff: RawGroup }> {
+  const [{ policy, source }, diff, caseless] = await Promise.all([loadCommitPolicy(repo), stagedDiff(repo), ignoreCase ?? repo.ignoreCase]);
+  repo.ignoreCase = caseless;
+  return { classifier: new Classifier(policy, { ignoreCase: caseless }), source, diff };
 }
 
 /**
@@ -75,9 +81,15 @@ export async function loadCommitPins(repo: Repo): Promise<Pins> {
  * work tree's (the first commit after `artifacts init`).
  */
 export async function loadCommitClassifier(repo: Repo): Promise<{ classifier: Classifier; source: 'index' | 'work tree' }> {
+  const { policy, source } = await loadCommitPolicy(repo);
+  return { classifier: new Classifier(policy, { ignoreCase: repo.ignoreCase }), source };
+}
+
+async function loadCommitPolicy(repo: Repo): Promise<{ policy: Policy; source: 'index' | 'work tree' }> {
   const staged = await readStaged(repo, POLICY_FILE);
-  const policy = staged === null ? await loadPolicy(repo.root) : parsePolicy(staged, `${POLICY_FILE} (staged)`);
-  return { classifier: new Classifier(policy, { ignoreCase: repo.ignoreCase }), source: staged === null ? 'work tree' : 'index' };
+  const gitDir = gitDirOf(repo.root);
+  const policy = staged === null ? await loadPolicyCached(repo.root, gitDir) : await parsePolicyCached(staged, `${POLICY_FILE} (staged)`, gitDir);
+  return { policy, source: staged === null ? 'work tree' : 'index' };
 }
 
 export async function runPreCommit(

@@ -1,12 +1,16 @@
 // One manifest row from a run's files. The files come from the index (staged blobs) or from the work tree;
 // this module only sees bytes. A missing file or field is null; a malformed file adds an `errors` entry to
 // the row (with the parser's line:col) and one warning, and never stops the other rows.
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { messages } from '../messages.js';
 import type { PolicyRoot } from '../policy/policy.js';
 import { jsonErrorAt } from './json-error.js';
 import { csvLastRow, mlflowLastValue } from './tabular.js';
 import type { JsonValue, Row } from './types.js';
+
+/** The YAML parser, loaded on the first YAML source only: most policies read JSON, and the hook is start-up bound. */
+let yaml: typeof import('yaml') | undefined;
+const loadYaml = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** A run's source files by name relative to the run folder; null when the run has no such file. */
 export type RunFiles = ReadonlyMap<string, Buffer | null>;
@@ -84,7 +88,7 @@ function parseSource(kind: SourceKind, bytes: Buffer): Parsed {
     }
     return { ok: true, value: null };
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = loadYaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const [error] = doc.errors;
   if (error) {
     const pos = error.linePos?.[0];

@@ -1,9 +1,10 @@
 // Where the manifests are: the policy's roots with a `manifest`, at the repository found from `cwd`.
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { findWorkTree } from '../git/discover.js';
 import { openRepo } from '../git/repo.js';
 import { messages } from '../messages.js';
-import { loadPolicy } from '../policy/load.js';
+import { loadPolicyCached } from '../policy/cache.js';
 
 export interface LocatedManifest {
   /** Absolute path. */
@@ -13,8 +14,10 @@ export interface LocatedManifest {
 }
 
 export async function locateManifests(cwd: string): Promise<LocatedManifest[]> {
-  const repo = await openRepo(cwd);
-  const policy = await loadPolicy(repo.root);
+  // Found without spawning git when the layout is the plain one (this is most of `runs`'s cost otherwise).
+  const found = findWorkTree(cwd);
+  const repo = found ?? (await openRepo(cwd));
+  const policy = await loadPolicyCached(repo.root, found?.gitDir ?? null);
   const located = policy.roots.flatMap((root) =>
     root.manifest === undefined ? [] : [{ file: path.join(repo.root, root.path, root.manifest), label: `${root.path}/${root.manifest}` }],
   );

@@ -148,17 +148,24 @@ export async function refreshManifestsFromIndex(
   }
   const due = targets.filter((t) => policyChanged || changedSet.has(t.file) || (touched.get(t)?.size ?? 0) > 0);
   if (due.length === 0) return result;
+  // The touched runs' rows are read while the manifests are (two git round trips at once: this is the hook's
+  // path); they serve whenever HEAD has a manifest to splice them into, i.e. on every commit but the first.
+  const runRowsOf = due.map((target) => {
+    if (policyChanged) return null;
+    const pending = rowsFromIndex(repo, classifier, target.root, [...(touched.get(target) ?? [])].sort(comparePaths));
+    pending.catch(() => {}); // awaited below when used; unused, its failure does not matter
+    return pending;
+  });
   const before = await readObjects(repo, due.flatMap((t) => [`HEAD:${t.file}`, `:${t.file}`]));
   for (const [i, target] of due.entries()) {
     const layout = target.root;
     const headText = before[2 * i]?.toString('utf8') ?? null;
     const stagedText = before[2 * i + 1]?.toString('utf8') ?? null;
     const base = headText === null || policyChanged ? null : parseCanonical(layout, headText);
-    const runPaths = [...(touched.get(target) ?? [])].sort(comparePaths);
     let state: ManifestState | null = null;
     let changes: Map<string, Row | null> | null = null;
     if (base !== null) {
-      const runRows = await rowsFromIndex(repo, classifier, target.root, runPaths);
+      const runRows = await (runRowsOf[i] as Promise<RunRows>);
       result.warnings.push(...runRows.warnings);
       changes = relativeChanges(target, runRows);
       state = spliceRows(layout, base, changes);

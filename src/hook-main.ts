@@ -1,0 +1,67 @@
+// `artifacts hook pre-commit`, runnable without the CLI framework: bin/artifacts.js dispatches the plain
+// `hook pre-commit [--json]` here (it runs on every commit, so it loads only what the hook needs), and the
+// clipanion command calls the same function (help, and any other spelling of the arguments).
+import type { AfterPassStep } from './core/precommit.js';
+import { EXIT, UserError } from './errors.js';
+import type { Repo } from './git/repo.js';
+
+/** Once the checks pass: the run manifests, re-read from the index for the runs the commit touches. */
+const refreshManifests: AfterPassStep = async ({ repo, classifier, touched }) => {
+  if (!classifier.policy.roots.some((root) => root.manifest !== undefined) || touched.length === 0) return { notes: [], warnings: [] };
+  const { refreshManifestsFromIndex } = await import('./manifest/manifest.js');
+  const result = await refreshManifestsFromIndex(repo, classifier, touched);
+  return { notes: result.written.map((file) => `${file}: refreshed and staged`), warnings: result.warnings };
+};
+
+export interface HookIo {
+  json: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** The hook's checks on the index; the exit code: 0 lets the commit go on, 1 blocks it. Throws on errors. */
+export async function hookPreCommit({ json, stdout, stderr }: HookIo): Promise<number> {
+  if (process.env.ARTIFACTS_SKIP === '1') {
+    const { messages } = await import('./messages.js');
+    stderr.write(`${messages.hook.skipped}\n`);
+    return 0;
+  }
+  const [{ openRepo, configBool }, { findWorkTree }, { loadPreCommit, runPreCommit }, { renderHook }] = await Promise.all([
+    import('./git/repo.js'),
+    import('./git/discover.js'),
+    import('./core/precommit.js'),
+    import('./render.js'),
+  ]);
+  // git runs the hook at the top of the work tree: when that is plainly so (a .git here, no GIT_DIR), the
+  // root needs no git process, and core.ignoreCase is asked alongside the policy and the staged diff.
+  const cwd = process.cwd();
+  const found = findWorkTree(cwd);
+  let ignoreCase: Promise<boolean> | undefined;
+  let repo: Repo;
+  if (found !== null && found.root === cwd) {
+    repo = { root: cwd, ignoreCase: false };
+    ignoreCase = configBool(cwd, 'core.ignorecase').then((value) => value ?? false, () => false);
+  } else {
+    repo = await openRepo(cwd);
+  }
+  const { classifier, source, diff } = await loadPreCommit(repo, ignoreCase);
+  const result = await runPreCommit(repo, classifier, { policySource: source, diff, afterPass: [refreshManifests] });
+  for (const warning of result.warnings) stderr.write(`artifacts: warning: ${warning}\n`);
+  stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderHook(result));
+  return result.ok ? 0 : 1;
+}
+
+/** The bin's fast path: the same exit codes and error channels as through the CLI (BaseCommand). */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await hookPreCommit({ json: argv.includes('--json'), stdout: process.stdout, stderr: process.stderr });
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`artifacts: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`artifacts: internal error (a bug: please report it with this text)\n${detail}\n`);
+    return EXIT.internal;
+  }
+}

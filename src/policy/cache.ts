@@ -1,0 +1,97 @@
+// The compiled policy, cached in the git folder (artifacts-cache/policy-<hash>.json) so that the commands
+// whose cost is mostly start-up (the pre-commit hook, `runs`) load no YAML parser while the policy does not
+// change. The key is a hash of the policy text and of the build that parsed it: an edited policy or an
+// upgraded CLI misses, parses with the full loader (every check and message of load.ts) and writes a new
+// entry. Only policies that parsed without error are cached. The cache is written atomically (temporary
+// file, then rename) and read defensively: anything unexpected is a miss, never an error.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { messages } from '../messages.js';
+import { POLICY_FILE, type Policy } from './policy.js';
+
+/** Set by the bundler to a hash of the sources; the unbundled sources (tests) do not cache. */
+declare const __ARTIFACTS_BUILD__: string | undefined;
+const BUILD = typeof __ARTIFACTS_BUILD__ === 'string' ? __ARTIFACTS_BUILD__ : null;
+const CACHE_DIR = 'artifacts-cache';
+
+interface CacheEntry {
+  build: string;
+  policy: Omit<Policy, 'locate' | 'text'>;
+  /** Where each key sits, for Policy.locate: key -> [line, column]. */
+  locations: Record<string, [number, number]>;
+}
+
+/** The keys a policy's messages can name, to keep their locations (others map to 1:1, as in load.ts). */
+function keysOf(policy: Policy): string[] {
+  const keys = ['version', 'roots', 'never', 'limits', 'limits.file', 'limits.repo_file', 'limits.run'];
+  for (const root of policy.roots) {
+    const key = `roots[${root.index}]`;
+    keys.push(key, ...['path', 'run', 'track', 'root_track', 'ignore', 'manifest', 'snapshot', 'fields', 'counts', 'last_updated'].map((k) => `${key}.${k}`));
+    keys.push(`${key}.snapshot.include`, `${key}.snapshot.exclude`);
+    keys.push(...root.fields.map((f) => `${key}.fields.${f.name}`), ...root.counts.map((c) => `${key}.counts.${c.key}`));
+  }
+  return keys;
+}
+
+/** parsePolicy(text, label), through the cache in `gitDir` when there is one. */
+export async function parsePolicyCached(text: string, label: string, gitDir: string | null): Promise<Policy> {
+  const file = BUILD === null || gitDir === null ? null : path.join(gitDir, CACHE_DIR, `policy-${BUILD}-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
+  if (file !== null) {
+    try {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
+      if (entry.build === BUILD && entry.policy?.version === 1 && Array.isArray(entry.policy.roots)) {
+        const { locations } = entry;
+        return {
+          ...entry.policy,
+          text,
+          locate: (key) => {
+            const [line, column] = locations[key] ?? [1, 1];
+            return { file: label, line, column, key };
+          },
+        };
+      }
+    } catch {
+      // A miss: no entry yet, or one we cannot read.
+    }
+  }
+  const { parsePolicy } = await import('./load.js');
+  const policy = parsePolicy(text, label);
+  if (file !== null) {
+    const locations: Record<string, [number, number]> = {};
+    for (const key of keysOf(policy)) {
+      const { line, column } = policy.locate(key);
+      if (line !== 1 || column !== 1) locations[key] = [line, column];
+    }
+    const { locate: _locate, text: _text, ...data } = policy;
+    const entry: CacheEntry = { build: BUILD as string, policy: data, locations };
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(entry));
+      await rename(temporary, file);
+      // Entries of other builds (an upgraded CLI) are never read again.
+      for (const name of await readdir(path.dirname(file))) {
+        if (name.startsWith('policy-') && !name.startsWith(`policy-${BUILD}-`)) await rm(path.join(path.dirname(file), name), { force: true });
+      }
+    } catch {
+      // A read-only git folder: no cache, same answer.
+    }
+  }
+  return policy;
+}
+
+/** loadPolicy(repoRoot) through the cache: the same refusals for a missing or unreadable file. */
+export async function loadPolicyCached(repoRoot: string, gitDir: string | null): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(path.join(repoRoot, POLICY_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(messages.noPolicy(POLICY_FILE));
+    throw new UserError(messages.unreadable(POLICY_FILE, (error as Error).message));
+  }
+  return parsePolicyCached(text, POLICY_FILE, gitDir);
+}
+
+export { gitDirOf } from '../git/discover.js';

@@ -1,0 +1,62 @@
+// The compiled-policy cache (src/policy/cache.ts) and the start-up fast paths of bin/artifacts.js: they
+// must change nothing but the time. A cached policy equals the parsed one; a damaged cache entry is a miss;
+// an edited policy is parsed (and refused) afresh; `runs` finds the repository without git.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../src/policy/load.js';
+import { PROJECT_ROOT, putCliOnPath, runCli, withGitRepo } from '../helpers/repo.js';
+
+describe('policy cache', () => {
+  it('stores every preset policy as JSON that reads back equal to the parsed policy', () => {
+    for (const file of readdirSync(path.join(PROJECT_ROOT, 'policies')).filter((f) => f.endsWith('.yaml'))) {
+      const { locate: _locate, text: _text, ...data } = parsePolicy(readFileSync(path.join(PROJECT_ROOT, 'policies', file), 'utf8'));
+      expect(JSON.parse(JSON.stringify(data))).toEqual(data);
+    }
+  });
+
+  it('gives the same answers from the cache, misses on a damaged entry, and parses an edited policy afresh', () =>
+    withGitRepo((repo) => {
+      putCliOnPath(repo);
+      expect(repo.cli('init').code).toBe(0);
+      const cacheDir = path.join(repo.dir, '.git', 'artifacts-cache');
+      const entries = () => readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
+      const first = repo.cli('check', '--json');
+      expect(first.code).toBe(0);
+      expect(entries()).toHaveLength(1);
+      expect(repo.cli('check', '--json')).toEqual(first);
+      // A damaged entry: a miss, the same answer, and the entry rewritten.
+      const [entry] = entries() as [string];
+      writeFileSync(path.join(cacheDir, entry), '{"build": ');
+      expect(repo.cli('check', '--json')).toEqual(first);
+      expect(JSON.parse(readFileSync(path.join(cacheDir, entry), 'utf8')).policy.roots.length).toBeGreaterThan(0);
+      // An edited policy with a mistake: refused with its line, as without a cache.
+      const policyFile = path.join(repo.dir, 'artifacts.policy.yaml');
+      const text = readFileSync(policyFile, 'utf8');
+      writeFileSync(policyFile, text.replace(/^version: 1$/m, 'version: 1\nlimitz: {}'));
+      const refused = repo.cli('check');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/artifacts\.policy\.yaml:\d+:\d+: limitz: unknown key "limitz"/);
+      writeFileSync(policyFile, text);
+      // The hook reads the staged policy through the same cache and passes a clean commit.
+      repo.write({ 'runs/chatdev/r1/metrics.json': '{"total_tokens_in": 5}\n' });
+      repo.git('add', '-A');
+      expect(repo.cli('hook', 'pre-commit').code).toBe(0);
+      expect(repo.cli('hook', 'pre-commit', '--json').stdout).toMatch(/"ok": true/);
+    }));
+
+  it('runs finds the repository from a subfolder without git, and --version prints the package version', () =>
+    withGitRepo((repo) => {
+      putCliOnPath(repo);
+      expect(repo.cli('init').code).toBe(0);
+      repo.write({ 'runs/chatdev/r1/metrics.json': '{"total_tokens_in": 5}\n' });
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'a run');
+      const fromRoot = repo.cli('runs', '--json');
+      expect(fromRoot.code).toBe(0);
+      expect(JSON.parse(fromRoot.stdout)).toHaveLength(1);
+      expect(runCli(path.join(repo.dir, 'runs', 'chatdev'), repo.env, ['runs', '--json'])).toEqual(fromRoot);
+      const version = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
+      expect(repo.cli('--version').stdout).toBe(`${version}\n`);
+    }));
+});

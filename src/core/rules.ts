@@ -85,6 +85,9 @@ export function runTotals(
 /** Judges a commit's entries; findings come sorted by kind, then path. */
 export function judge(classifier: Classifier, entries: readonly Entry[], runs: readonly RunTotal[]): Finding[] {
   const { limits } = classifier.policy;
+  // The run manifests are ours, always tracked, and grow with the number of runs (about 400 bytes a row):
+  // limits.file is for run files, not for the index of them.
+  const manifests = new Set(classifier.policy.roots.flatMap((root) => (root.manifest === undefined ? [] : [`${root.path}/${root.manifest}`])));
   const findings: Finding[] = [];
   for (const entry of entries) {
     const { path, oldPath, size } = entry;
@@ -95,7 +98,7 @@ export function judge(classifier: Classifier, entries: readonly Entry[], runs: r
     } else if (verdict === 'ignore') {
       findings.push({ kind: 'ignored', path, ...from, ...(size === undefined ? {} : { size }), fix: messages.hook.fix.ignored(path, entry.existed) });
     }
-    if (size === undefined) continue;
+    if (size === undefined || manifests.has(path)) continue;
     const underRoot = classifier.rootOf(path) !== undefined;
     const limit = underRoot ? limits.file : limits.repoFile;
     if (size > limit) {

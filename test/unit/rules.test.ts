@@ -72,6 +72,21 @@ describe('judge', () => {
     expect(findings[2]?.fix).toContain('(keeps the committed version)');
   });
 
+  it('exempts the run manifest from limits.file: it is ours and grows with the number of runs', () => {
+    const withManifest = new Classifier(
+      parsePolicy('version: 1\nroots:\n  - path: runs\n    run: "{framework}/{run_id}"\n    track: [metrics.json]\n    manifest: runs_manifest.json\nlimits: { file: 1KB }\n'),
+    );
+    const findings = judge(
+      withManifest,
+      [
+        { path: 'runs/runs_manifest.json', size: 4 * 1024 * 1024, existed: true },
+        { path: 'runs/fw/r1/metrics.json', size: 2048, existed: false },
+      ],
+      [],
+    );
+    expect(findings.map((f) => [f.kind, f.path])).toEqual([['too-large', 'runs/fw/r1/metrics.json']]);
+  });
+
   it('totals only tracked files of the touched runs', () => {
     const entries = [{ path: 'runs/fw/r1/metrics.json' }, { path: 'README.md' }, { path: 'runs/fw/r2/a.md' }];
     const runs = touchedRuns(classifier, entries);

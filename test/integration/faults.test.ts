@@ -1,6 +1,6 @@
 // Faults: a process killed half way must leave every file either as it was or as it would have become.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, putCliOnPath, withGitRepo } from '../helpers/repo.js';
@@ -56,4 +56,17 @@ describe('SIGKILL half way', () => {
       expect(repo.gitZ('ls-files', '-z', '-o', '--exclude-standard')).toEqual([]);
     });
   }, 120_000);
+});
+
+describe('temporary files left by a killed writer', () => {
+  it('are removed by the next write of the same file, so git add -A never sees them', () =>
+    withGitRepo((repo) => {
+      // What write-file-atomic leaves when SIGKILL lands between its write and its rename.
+      repo.write({ '.gitignore.1234567890': 'half\n', '.gitignore.99': 'fresh: a concurrent writer\'s\n', 'runs/fw/r1/metrics.json': '{}' });
+      const old = new Date(Date.now() - 5 * 60_000);
+      utimesSync(path.join(repo.dir, '.gitignore.1234567890'), old, old);
+      expect(repo.cli('init', '--no-hook').code).toBe(0);
+      expect(existsSync(path.join(repo.dir, '.gitignore.1234567890'))).toBe(false);
+      expect(existsSync(path.join(repo.dir, '.gitignore.99'))).toBe(true);
+    }));
 });

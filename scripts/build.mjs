@@ -78,6 +78,8 @@ await esbuild.build({
   },
   // husky copies its own files (the dispatcher script) from beside its module: it stays in node_modules.
   external: ['husky'],
+  // jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow; its ES module build bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   plugins: [sourceLocation],
   logLevel: 'warning',
 });

@@ -132,6 +132,31 @@ export const messages = {
     lfsStored: (count: number) => `  stored in Git LFS (pointers committed, .gitattributes updated): ${count} file${count === 1 ? '' : 's'}`,
   },
 
+  // What jsonc-parser's error codes mean, for "metrics.json: invalid JSON at LINE:COL: <problem>".
+  json: {
+    problems: {
+      InvalidSymbol: 'unexpected character',
+      InvalidNumberFormat: 'invalid number',
+      PropertyNameExpected: 'expected a property name in double quotes',
+      ValueExpected: 'expected a value',
+      ColonExpected: "expected ':'",
+      CommaExpected: "expected ','",
+      CloseBraceExpected: "expected ',' or '}'",
+      CloseBracketExpected: "expected ',' or ']'",
+      EndOfFileExpected: 'unexpected text after the value',
+      InvalidCommentToken: 'comments are not JSON',
+      UnexpectedEndOfComment: 'unexpected end of input inside a comment',
+      UnexpectedEndOfString: 'unexpected end of input inside a string',
+      UnexpectedEndOfNumber: 'unexpected end of input inside a number',
+      InvalidUnicode: 'invalid \\u escape in a string',
+      InvalidEscapeCharacter: 'invalid escape in a string',
+      InvalidCharacter: 'invalid character in a string',
+    },
+    afterValue: 'unexpected text after the value',
+    endOfInput: (problem: string) => `unexpected end of input, ${problem}`,
+    other: 'not valid JSON',
+  },
+
   blockMissing: 'the .gitignore has no managed block',
   blockDiffers: 'the managed block differs from the compiled policy',
   nothingInside: (root: string) => `the root folder ${root}/ does not exist yet`,

@@ -1,6 +1,8 @@
 // Where JSON text first goes wrong, as line:column. JSON.parse says "position N" at best (and nothing for
-// a truncated file), so on failure this small scanner walks the grammar to the first bad character.
-// It runs only after JSON.parse has refused the text.
+// a truncated file), so on failure the text is read again with jsonc-parser in strict JSON mode, which
+// reports every error with its offset. It runs only after JSON.parse has refused the text.
+import { parse, type ParseError, printParseErrorCode } from 'jsonc-parser';
+import { messages } from '../messages.js';
 
 export interface JsonErrorLocation {
   line: number;
@@ -9,105 +11,31 @@ export interface JsonErrorLocation {
 }
 
 export function jsonErrorAt(text: string): JsonErrorLocation {
-  let i = 0;
-  const fail = (problem: string): never => {
-    throw Object.assign(new Error(problem), { offset: i });
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
-  };
-  const expectChar = (c: string, what: string) => {
-    if (i >= text.length) fail(`unexpected end of input, expected ${what}`);
-    if (text[i] !== c) fail(`unexpected ${describe(text[i] as string)}, expected ${what}`);
-    i++;
-  };
-  const string = () => {
-    expectChar('"', 'a string');
-    for (;;) {
-      if (i >= text.length) fail('unexpected end of input inside a string');
-      const c = text[i] as string;
-      if (c === '"') {
-        i++;
-        return;
-      }
-      if (c < ' ') fail('control character inside a string');
-      if (c === '\\') {
-        i++;
-        const e = text[i];
-        if (e === undefined) fail('unexpected end of input inside a string');
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail('bad \\u escape');
-          i += 5;
-          continue;
-        }
-        if (!'"\\/bfnrt'.includes(e as string)) fail(`bad escape \\${e}`);
-      }
-      i++;
-    }
-  };
-  const value = (): void => {
-    ws();
-    if (i >= text.length) fail('unexpected end of input, expected a value');
-    const c = text[i] as string;
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        string();
-        ws();
-        expectChar(':', "':'");
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        expectChar('}', "',' or '}'");
-        return;
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        expectChar(']', "',' or ']'");
-        return;
-      }
-    }
-    if (c === '"') return string();
-    const literal = /^(true|false|null|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)/.exec(text.slice(i, i + 400));
-    if (!literal) fail(`unexpected ${describe(c)}, expected a value`);
-    i += (literal as RegExpExecArray)[0].length;
-  };
-  let problem = 'invalid JSON';
-  try {
-    value();
-    ws();
-    if (i < text.length) fail(`unexpected ${describe(text[i] as string)} after the value`);
-  } catch (error) {
-    problem = (error as Error).message;
-  }
-  const before = text.slice(0, i);
-  const line = before.split('\n').length;
-  const column = i - (before.lastIndexOf('\n') + 1) + 1;
-  return { line, column, problem };
+  const errors: ParseError[] = [];
+  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const [first] = errors;
+  if (!first) return { ...lineColumn(text, text.length), problem: messages.json.other };
+  const code = printParseErrorCode(first.error);
+  // An unterminated string or number is reported where it starts; the input ends where it stops.
+  const atEnd = code === 'UnexpectedEndOfString' || code === 'UnexpectedEndOfNumber' || code === 'UnexpectedEndOfComment';
+  const offset = atEnd ? first.offset + first.length : first.offset;
+  let problem: string = messages.json.problems[code as keyof typeof messages.json.problems] ?? messages.json.other;
+  if (code === 'InvalidSymbol' && isCompleteValue(text.slice(0, offset))) problem = messages.json.afterValue;
+  else if (offset >= text.length && !atEnd) problem = messages.json.endOfInput(problem);
+  return { ...lineColumn(text, offset), problem };
 }
 
-function describe(c: string): string {
-  return c === '\n' ? 'end of line' : `character ${JSON.stringify(c)}`;
+function isCompleteValue(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
 }

@@ -30,7 +30,7 @@ export { MANIFEST_VERSION, type JsonValue, type Manifest, type Row } from './man
 export type { FieldSource, FieldSpec } from './policy/policy.js';
 export { runAudit, type AuditOptions, type AuditResult, type Bucket, type RunReport, type RootReport } from './audit/audit.js';
 export { historyOfRoots, type HistoryReport } from './git/history.js';
-export { isPinned, loadPins, parsePins, Pins, PINS_FILE, type PinsData, type PinnedSnapshot } from './pins/pins.js';
+export { loadPins, parsePins, Pins, PINS_FILE, type PinsData, type PinnedSnapshot } from './pins/pins.js';
 export {
   commitSnapshot,
   listSnapshots,

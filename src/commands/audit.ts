@@ -33,19 +33,15 @@ export class AuditCommand extends BaseCommand {
   history = Option.Boolean('--history', false, { description: 'also weigh the roots in git history (all refs)' });
 
   protected async run(): Promise<number> {
-    const [{ openRepo }, { loadPolicyCached, gitDirOf }, { Classifier }, { runAudit, groupingKeys }, { renderAudit }, { historyOfRoots }] = await Promise.all([
-      import('../git/repo.js'),
-      import('../policy/cache.js'),
-      import('../policy/classifier.js'),
+    const [{ openPolicyContext }, { runAudit, groupingKeys }, { renderAudit }, { historyOfRoots }] = await Promise.all([
+      import('./context.js'),
       import('../audit/audit.js'),
       import('../audit/render.js'),
       import('../git/history.js'),
     ]);
     if (!/^\d+$/.test(this.top)) throw new UserError(messages.audit.badTop(this.top));
     const top = Number(this.top);
-    const repo = await openRepo(process.cwd());
-    const policy = await loadPolicyCached(repo.root, gitDirOf(repo.root));
-    const classifier = new Classifier(policy, { ignoreCase: repo.ignoreCase });
+    const { repo, classifier } = await openPolicyContext(process.cwd());
     const keys = groupingKeys(classifier);
     if (!keys.includes(this.by)) throw new UserError(messages.audit.badBy(this.by, keys));
 
@@ -69,7 +65,7 @@ export class AuditCommand extends BaseCommand {
         : {}),
     });
     if (shown) stderr.write('\r\x1b[K');
-    const history = this.history ? await historyOfRoots(repo, policy.roots.map((r) => r.path), top) : null;
+    const history = this.history ? await historyOfRoots(repo, classifier.policy.roots.map((r) => r.path), top) : null;
 
     if (this.json) {
       this.context.stdout.write(`${JSON.stringify(history ? { ...result, history } : result, null, 2)}\n`);

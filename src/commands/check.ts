@@ -39,16 +39,14 @@ export class CheckCommand extends BaseCommand {
 
   protected async run(): Promise<number> {
     if (this.staged || this.range !== undefined) return this.runHookRules();
-    const [{ openRepo, requireGitVersion }, { loadPolicyCached, gitDirOf }, { Classifier }, { runCheck }, { renderCheck }] = await Promise.all([
+    const [{ requireGitVersion }, { openPolicyContext }, { runCheck }, { renderCheck }] = await Promise.all([
       import('../git/repo.js'),
-      import('../policy/cache.js'),
-      import('../policy/classifier.js'),
+      import('./context.js'),
       import('../core/check.js'),
       import('../render.js'),
     ]);
-    const [repo] = await Promise.all([openRepo(process.cwd()), requireGitVersion(process.cwd())]);
-    const policy = await loadPolicyCached(repo.root, gitDirOf(repo.root));
-    const result = await runCheck(repo, new Classifier(policy, { ignoreCase: repo.ignoreCase }));
+    const [{ repo, classifier }] = await Promise.all([openPolicyContext(process.cwd()), requireGitVersion(process.cwd())]);
+    const result = await runCheck(repo, classifier);
     if (this.json) {
       const { ok, violations, warnings, pinned } = result;
       this.context.stdout.write(`${JSON.stringify({ ok, violations, warnings, pinned }, null, 2)}\n`);
@@ -75,13 +73,9 @@ export class CheckCommand extends BaseCommand {
       this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderStaged(result));
       return result.ok ? 0 : 1;
     }
-    const [{ loadPolicy }, { Classifier }, { runRange }] = await Promise.all([
-      import('../policy/load.js'),
-      import('../policy/classifier.js'),
-      import('../core/range.js'),
-    ]);
-    const policy = await loadPolicy(repo.root);
-    const result = await runRange(repo, new Classifier(policy, { ignoreCase: repo.ignoreCase }), this.range as string);
+    const [{ openPolicyContext }, { runRange }] = await Promise.all([import('./context.js'), import('../core/range.js')]);
+    const { classifier } = await openPolicyContext(repo.root);
+    const result = await runRange(repo, classifier, this.range as string);
     this.context.stdout.write(this.json ? `${JSON.stringify(result, null, 2)}\n` : renderRange(result));
     return result.ok ? 0 : 1;
   }

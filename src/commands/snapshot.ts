@@ -40,16 +40,12 @@ export class SnapshotCommand extends BaseCommand {
   json = Option.Boolean('--json', false, { description: 'print the result as JSON' });
 
   protected async run(): Promise<number> {
-    const [{ openRepo }, { loadPolicy }, { Classifier }, { runSnapshot }, { renderSnapshot }] = await Promise.all([
-      import('../git/repo.js'),
-      import('../policy/load.js'),
-      import('../policy/classifier.js'),
+    const [{ openPolicyContext }, { runSnapshot }, { renderSnapshot }] = await Promise.all([
+      import('./context.js'),
       import('../snapshot/snapshot.js'),
       import('../snapshot/render.js'),
     ]);
-    const repo = await openRepo(process.cwd());
-    const policy = await loadPolicy(repo.root);
-    const classifier = new Classifier(policy, { ignoreCase: repo.ignoreCase });
+    const { repo, classifier } = await openPolicyContext(process.cwd());
     const result = await runSnapshot(repo, classifier, {
       runs: this.runs,
       where: this.where ?? [],

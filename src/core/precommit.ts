@@ -19,7 +19,7 @@ import { Classifier } from '../policy/classifier.js';
 import { gitDirOf } from '../git/discover.js';
 import { loadPolicyCached, parsePolicyCached } from '../policy/cache.js';
 import { POLICY_FILE, type Policy } from '../policy/policy.js';
-import { type Entry, type Finding, judge, runTotals, touchedRuns } from './rules.js';
+import { type Entry, type Finding, judge, runTotals, sizeLimit, touchedRuns } from './rules.js';
 
 export interface PreCommitResult {
   ok: boolean;
@@ -105,10 +105,9 @@ export async function runPreCommit(
   const oids = [...changes, ...listing].filter((e) => e.mode !== GITLINK).map((e) => e.oid);
   const sizes = await blobSizes(repo, oids);
 
-  const { limits } = classifier.policy;
   const sizeOf = (e: { mode: string; oid: string }) => (e.mode === GITLINK ? undefined : sizes.get(e.oid));
   // Only a path over its limit needs its filter attribute (to tell a raw blob that should have gone to LFS).
-  const overLimit = changes.filter((c) => (sizeOf(c) ?? 0) > (classifier.rootOf(c.path) ? limits.file : limits.repoFile));
+  const overLimit = changes.filter((c) => (sizeOf(c) ?? 0) > (sizeLimit(classifier, c.path)?.limit ?? Number.POSITIVE_INFINITY));
   const filters = await filterAttributes(repo, overLimit.map((c) => c.path));
 
   const entries: Entry[] = changes.map((change) => {

@@ -82,12 +82,19 @@ export function runTotals(
   return [...byRun.values()];
 }
 
+/**
+ * The size limit a blob at `path` is held to: limits.file under a root, limits.repo_file elsewhere. The run
+ * manifests have none: they are ours, always tracked, and grow with the number of runs (about 400 bytes a
+ * row), and limits.file is for run files, not for the index of them.
+ */
+export function sizeLimit(classifier: Classifier, path: string): { limit: number; limitKey: 'limits.file' | 'limits.repo_file' } | null {
+  const { limits, roots } = classifier.policy;
+  if (roots.some((root) => root.manifest !== undefined && path === `${root.path}/${root.manifest}`)) return null;
+  return classifier.rootOf(path) ? { limit: limits.file, limitKey: 'limits.file' } : { limit: limits.repoFile, limitKey: 'limits.repo_file' };
+}
+
 /** Judges a commit's entries; findings come sorted by kind, then path. */
 export function judge(classifier: Classifier, entries: readonly Entry[], runs: readonly RunTotal[]): Finding[] {
-  const { limits } = classifier.policy;
-  // The run manifests are ours, always tracked, and grow with the number of runs (about 400 bytes a row):
-  // limits.file is for run files, not for the index of them.
-  const manifests = new Set(classifier.policy.roots.flatMap((root) => (root.manifest === undefined ? [] : [`${root.path}/${root.manifest}`])));
   const findings: Finding[] = [];
   for (const entry of entries) {
     const { path, oldPath, size } = entry;
@@ -98,11 +105,10 @@ export function judge(classifier: Classifier, entries: readonly Entry[], runs: r
     } else if (verdict === 'ignore') {
       findings.push({ kind: 'ignored', path, ...from, ...(size === undefined ? {} : { size }), fix: messages.hook.fix.ignored(path, entry.existed) });
     }
-    if (size === undefined || manifests.has(path)) continue;
-    const underRoot = classifier.rootOf(path) !== undefined;
-    const limit = underRoot ? limits.file : limits.repoFile;
+    const rule = sizeLimit(classifier, path);
+    if (size === undefined || rule === null) continue;
+    const { limit, limitKey } = rule;
     if (size > limit) {
-      const limitKey = underRoot ? 'limits.file' : 'limits.repo_file';
       findings.push({
         kind: 'too-large',
         path,
@@ -114,6 +120,7 @@ export function judge(classifier: Classifier, entries: readonly Entry[], runs: r
       });
     }
   }
+  const { limits } = classifier.policy;
   for (const run of runs) {
     if (run.total <= limits.run) continue;
     const paths = [...run.changed].sort((a, b) => b.size - a.size).map((c) => c.path);

@@ -61,7 +61,7 @@ export interface IndexEntry {
 
 /** Every path in the index (once, even when unmerged), with its mode. */
 export async function listIndex(repo: Repo, pathspecs: readonly string[] = []): Promise<IndexEntry[]> {
-  const { stdout } = await git(['ls-files', '-z', '--stage', '--', ...pathspecs], { cwd: repo.root });
+  const { stdout } = await git(['ls-files', '-z', '--stage', '--', ...pathspecs], { cwd: repo.root, env: repo.env });
   const entries: IndexEntry[] = [];
   let previous = '';
   for (const record of splitNul(stdout)) {
@@ -79,6 +79,7 @@ export async function listIndex(repo: Repo, pathspecs: readonly string[] = []): 
 export async function listUntracked(repo: Repo, pathspecs: readonly string[] = []): Promise<string[]> {
   const { stdout } = await git(['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], {
     cwd: repo.root,
+    env: repo.env,
   });
   return splitNul(stdout);
 }
@@ -89,13 +90,13 @@ export async function listUntracked(repo: Repo, pathspecs: readonly string[] = [
  */
 export async function listIgnoredUntracked(repo: Repo, pathspecs: readonly string[]): Promise<string[]> {
   const args = ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs];
-  return splitNul((await git(args, { cwd: repo.root })).stdout);
+  return splitNul((await git(args, { cwd: repo.root, env: repo.env })).stdout);
 }
 
 /** Paths in the index that the ignore rules match: still committed, but new files like them would be hidden. */
 export async function listIgnoredTracked(repo: Repo, pathspecs: readonly string[]): Promise<string[]> {
   const args = ['ls-files', '-z', '--cached', '--ignored', '--exclude-standard', '--', ...pathspecs];
-  return [...new Set(splitNul((await git(args, { cwd: repo.root })).stdout))];
+  return [...new Set(splitNul((await git(args, { cwd: repo.root, env: repo.env })).stdout))];
 }
 
 export interface IgnoreRule {
@@ -118,7 +119,7 @@ export async function decidingRules(repo: Repo, paths: readonly string[]): Promi
   // in as './PATH' (plain, from the top, since git runs at the root) and comes back the same way.
   const input = joinNul(paths.map((p) => `./${p}`));
   // Exit 1: none of the paths is ignored. Still an answer.
-  const { stdout } = await git(args, { cwd: repo.root, input, okExitCodes: [1], literalPathspecs: false });
+  const { stdout } = await git(args, { cwd: repo.root, env: repo.env, input, okExitCodes: [1], literalPathspecs: false });
   const fields = splitNul(stdout);
   for (let i = 0; i + 3 < fields.length; i += 4) {
     const [file, line, pattern, echoed] = fields.slice(i, i + 4) as [string, string, string, string];

@@ -1,6 +1,7 @@
 // Git queries of the pre-commit hook and of `check --staged` / `check --range`: what is being committed
 // (the index, never the work tree), what a range of commits changed, and blob sizes. All through git.ts,
 // all parsed from -z output, every path passed after `--` or on stdin.
+import { readObjects } from './blobs.js';
 import { git, joinNul, splitNul } from './git.js';
 import type { Repo } from './repo.js';
 
@@ -57,11 +58,6 @@ export function parseRaw(output: Buffer, commits = false): RawGroup[] {
   return commits ? groups.slice(1) : groups;
 }
 
-/** Every staged entry that adds or changes content, compared with HEAD (all of the index on an unborn branch). */
-export async function stagedChanges(repo: Repo): Promise<Change[]> {
-  return (await stagedDiff(repo)).changes;
-}
-
 /** Every path the staged changes touch: added, changed, deleted, and both sides of a rename or copy. */
 export function touchedPaths(group: Pick<RawGroup, 'changes' | 'removed'>): string[] {
   return [...group.changes.flatMap((c) => (c.oldPath === undefined ? [c.path] : [c.oldPath, c.path])), ...group.removed];
@@ -80,7 +76,7 @@ export async function stagedDiff(repo: Repo): Promise<RawGroup> {
     '--no-ext-diff', // an external diff driver must never run from a hook
     '--ignore-submodules=none', // a submodule's moved commit is a change too (we skip its size, not its path)
   ];
-  const { stdout } = await git(args, { cwd: repo.root });
+  const { stdout } = await git(args, { cwd: repo.root, env: repo.env });
   return parseRaw(stdout)[0] as RawGroup;
 }
 
@@ -94,6 +90,7 @@ export async function blobSizes(repo: Repo, oids: Iterable<string>): Promise<Map
   if (unique.length === 0) return sizes;
   const { stdout } = await git(['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
     cwd: repo.root,
+    env: repo.env,
     // Object ids, one a line: they are hex, so newline-separated input is safe (cat-file has no -z here).
     input: `${unique.join('\n')}\n`,
   });
@@ -131,7 +128,7 @@ export async function indexEntriesUnder(repo: Repo, folders: readonly string[]):
   const entries: TreeEntry[] = [];
   for (const slice of chunks(folders, PATHSPEC_CHUNK)) {
     // -s: "<mode> <oid> <stage>\t<path>"; -z: verbatim paths.
-    const { stdout } = await git(['ls-files', '-z', '-s', '--', ...slice], { cwd: repo.root });
+    const { stdout } = await git(['ls-files', '-z', '-s', '--', ...slice], { cwd: repo.root, env: repo.env });
     let previous = '';
     for (const record of splitNul(stdout)) {
       const tab = record.indexOf('\t');
@@ -150,7 +147,7 @@ export async function treeEntriesUnder(repo: Repo, commit: string, folders: read
   const entries: TreeEntry[] = [];
   for (const slice of chunks(folders, PATHSPEC_CHUNK)) {
     // -r: files, not subtrees; -l: blob sizes ('-' for gitlinks); -z: verbatim paths.
-    const { stdout } = await git(['ls-tree', '-r', '-l', '-z', commit, '--', ...slice], { cwd: repo.root });
+    const { stdout } = await git(['ls-tree', '-r', '-l', '-z', commit, '--', ...slice], { cwd: repo.root, env: repo.env });
     for (const record of splitNul(stdout)) {
       // "<mode> <type> <oid> <size padded>\t<path>"
       const tab = record.indexOf('\t');
@@ -164,7 +161,7 @@ export async function treeEntriesUnder(repo: Repo, commit: string, folders: read
 /** The commits of a range such as BASE..HEAD, oldest first, so that the first offence found is the introducing one. */
 export async function rangeCommits(repo: Repo, range: string): Promise<string[]> {
   // --reverse: oldest first; --end-of-options: a range starting with '-' is never read as an option.
-  const { stdout } = await git(['rev-list', '--reverse', '--end-of-options', range], { cwd: repo.root });
+  const { stdout } = await git(['rev-list', '--reverse', '--end-of-options', range], { cwd: repo.root, env: repo.env });
   return stdout.toString('utf8').split('\n').filter((line) => line !== '');
 }
 
@@ -184,7 +181,7 @@ export async function commitChanges(repo: Repo, commits: readonly string[]): Pro
     '--no-ext-diff',
   ];
   // Merge commits list nothing (no -m): their content came in with the commits of the range they merge.
-  const { stdout } = await git(args, { cwd: repo.root, input: `${commits.join('\n')}\n` });
+  const { stdout } = await git(args, { cwd: repo.root, env: repo.env, input: `${commits.join('\n')}\n` });
   for (const group of parseRaw(stdout, true)) {
     if (group.commit) result.set(group.commit, group.changes);
   }
@@ -198,6 +195,7 @@ export async function filterAttributes(repo: Repo, paths: readonly string[]): Pr
   // --cached: read .gitattributes from the index, as the commit will have it; -z --stdin: verbatim paths.
   const { stdout } = await git(['check-attr', '--cached', '-z', '--stdin', 'filter'], {
     cwd: repo.root,
+    env: repo.env,
     input: joinNul(paths),
     literalPathspecs: false, // check-attr takes paths, not pathspecs, and refuses nothing here; keep it plain
   });
@@ -209,15 +207,12 @@ export async function filterAttributes(repo: Repo, paths: readonly string[]): Pr
   return result;
 }
 
-/** A file's text as the index holds it, or null when it is not in the index. */
+/** A file's text as the index holds it (stage 0), or null when the index has no such path. */
 export async function readStaged(repo: Repo, path: string): Promise<string | null> {
-  // ':<path>' names the stage-0 blob; exit 128 is git's answer "no such path in the index".
-  const { stdout, exitCode } = await git(['cat-file', 'blob', `:${path}`], { cwd: repo.root, okExitCodes: [128] });
-  return exitCode === 0 ? stdout.toString('utf8') : null;
+  return (await readObjects(repo, [`:${path}`]))[0]?.toString('utf8') ?? null;
 }
 
 /** A file's text in a commit, or null when the commit does not have it. */
 export async function readAt(repo: Repo, commit: string, path: string): Promise<string | null> {
-  const { stdout, exitCode } = await git(['cat-file', 'blob', `${commit}:${path}`], { cwd: repo.root, okExitCodes: [128] });
-  return exitCode === 0 ? stdout.toString('utf8') : null;
+  return (await readObjects(repo, [`${commit}:${path}`]))[0]?.toString('utf8') ?? null;
 }

@@ -92,8 +92,3 @@ export async function loadPins(repoRoot: string): Promise<Pins> {
   const text = await readIfExists(path.join(repoRoot, PINS_FILE));
   return text === null ? new Pins() : parsePins(text);
 }
-
-/** For the hook and check: whether `file` is pinned in the repository at `repoRoot`. Loads once per call. */
-export async function isPinned(repoRoot: string, file: string): Promise<boolean> {
-  return (await loadPins(repoRoot)).isPinned(file);
-}

@@ -19,6 +19,7 @@ import { writeAtomic } from '../fs/atomic.js';
 import { withLock } from '../fs/lock.js';
 import { git, joinNul } from '../git/git.js';
 import type { Repo } from '../git/repo.js';
+import { readAt, readStaged } from '../git/staged.js';
 import { refreshManifestsFromIndex } from '../manifest/manifest.js';
 import { findRuns, parseCondition } from '../manifest/query.js';
 import { readManifest } from '../manifest/read.js';
@@ -161,7 +162,7 @@ export async function commitSnapshot(repo: Repo, classifier: Classifier, plan: S
       const attributes = path.join(scratch, 'attributes');
       await writeFile(attributes, `${lfsAttributes(lfs).join('\n')}\n`);
       await git(['-c', `core.attributesFile=${attributes}`, 'add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, env, input: joinNul(lfs) });
-      const current = (await git(['cat-file', 'blob', ':.gitattributes'], { cwd, env, okExitCodes: [128] })).stdout.toString('utf8');
+      const current = (await readStaged({ ...repo, env }, '.gitattributes')) ?? '';
       const lines = current === '' ? [] : current.replace(/\r?\n$/, '').split(/\r?\n/);
       gitattributes = [...lines, ...lfsAttributes(lfs).filter((line) => !lines.includes(line))].join('\n') + '\n';
       const oid = (await git(['hash-object', '-w', '--stdin'], { cwd, input: gitattributes })).stdout.toString('utf8').trim();
@@ -189,7 +190,7 @@ export async function commitSnapshot(repo: Repo, classifier: Classifier, plan: S
   await writeAtomic(path.join(repo.root, PINS_FILE), plan.pins.serialize());
   if (gitattributes !== null) await writeAtomic(path.join(repo.root, '.gitattributes'), gitattributes);
   for (const manifest of manifests) {
-    const text = (await git(['cat-file', 'blob', `${commit}:${manifest}`], { cwd })).stdout.toString('utf8');
+    const text = (await readAt(repo, commit, manifest)) as string;
     await withLock(path.join(repo.root, manifest), () => writeAtomic(path.join(repo.root, manifest), text));
   }
   await git(['add', '-f', '--pathspec-from-file=-', '--pathspec-file-nul'], { cwd, input: joinNul([...paths, ...manifests, PINS_FILE, ...(gitattributes === null ? [] : ['.gitattributes'])]) });

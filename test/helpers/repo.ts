@@ -13,7 +13,7 @@ export const TREE_GENERATOR = path.join(PROJECT_ROOT, 'examples', 'make-runs-tre
 /** The environment every git and CLI call in tests gets: the machine's, minus git's, plus a private config. */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_') && !key.startsWith('ARTIFACTS_')) env[key] = value;
   return {
     ...env,
     HOME: home,

@@ -1,7 +1,7 @@
 // The pre-commit hook through real commits: installed by `artifacts init`, run by `git commit`, never
 // called as a function. Each repository gets the built CLI on PATH (or in node_modules/.bin) as a user would.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -331,9 +331,7 @@ describe('installation', () => {
       expect(existsSync(path.join(repo.dir, '.husky'))).toBe(false);
       expect(repo.cli('init', '--no-hook').code).toBe(0);
 
-      repo.git('rm', '-q', '--cached', '--ignore-unmatch', 'lefthook.yml');
-      writeFileSync(path.join(repo.dir, 'lefthook.yml'), '');
-      execFileSync('rm', [path.join(repo.dir, 'lefthook.yml')]);
+      rmSync(path.join(repo.dir, 'lefthook.yml'));
       repo.git('config', '--local', 'core.hooksPath', '.githooks');
       const elsewhere = repo.cli('init');
       expect(elsewhere.code).toBe(1);

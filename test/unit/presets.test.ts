@@ -147,7 +147,9 @@ describe('presets and their combination', () => {
   it('every preset parses, has a one-line description, and its tracked field sources are tracked', async () => {
     const names = await listPresets();
     expect(names).toEqual(['experiments', 'hydra', 'lightning', 'llm-eval', 'mlflow', 'orchestrator', 'results', 'runs', 'sacred', 'wandb']);
-    for (const info of await describePresets()) {
+    const infos = await describePresets();
+    expect(infos.map((info) => info.name)).toEqual(names);
+    for (const info of infos) {
       expect(info.description.length).toBeGreaterThan(20);
       const policy = parsePolicy(await readPreset(info.name), `${info.name}.yaml`);
       expect(new Classifier(policy).roots.length).toBe(info.roots.length);

@@ -40,6 +40,8 @@ export interface TestRepo {
   /** Writes files (creating folders); a Buffer or string each. */
   write(files: Record<string, string | Buffer>): void;
   cli(...args: string[]): CliResult;
+  /** The paths staged against HEAD (limited to `pathspec` when given), sorted. */
+  staged(...pathspec: string[]): string[];
 }
 
 export interface CliResult {
@@ -81,6 +83,8 @@ export function openTestRepo(dir: string, home: string, env: NodeJS.ProcessEnv):
       }
     },
     cli: (...args: string[]) => runCli(dir, env, args),
+    staged: (...pathspec: string[]) =>
+      git('diff', '--cached', '--name-only', '-z', '--', ...pathspec).split('\0').filter((s) => s !== '').sort(),
   };
 }
 

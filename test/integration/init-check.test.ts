@@ -28,7 +28,6 @@ function expectedTracked(dir: string): string[] {
   return found.sort();
 }
 
-const staged = (repo: TestRepo, ...pathspec: string[]) => repo.gitZ('diff', '--cached', '--name-only', '-z', '--', ...pathspec).sort();
 
 describe('init on a generated experiment repository', () => {
   it('stages exactly the tracked run files, keeps user lines, is idempotent, and check catches a force-add', () => {
@@ -53,12 +52,12 @@ describe('init on a generated experiment repository', () => {
       repo.git('add', '-A');
       const expected = expectedTracked(repo.dir);
       expect(expected.length).toBe(200 * 4 - 1); // run 3 has no metadata.json
-      expect(staged(repo, 'runs')).toEqual(expected);
+      expect(repo.staged('runs')).toEqual(expected);
       // The odd names of the generator made it through (spaces, unicode).
       expect(expected.some((p) => p.includes('retry copy (2)'))).toBe(true);
       expect(expected.some((p) => p.includes('ünïcødé-実験-ε'))).toBe(true);
       // init also installed the pre-commit hook (the generated tree has a package.json: prepare script added).
-      expect(staged(repo)).toEqual([...expected, '.gitattributes', '.gitignore', '.husky/pre-commit', 'artifacts.policy.yaml', 'package.json'].sort());
+      expect(repo.staged()).toEqual([...expected, '.gitattributes', '.gitignore', '.husky/pre-commit', 'artifacts.policy.yaml', 'package.json'].sort());
 
       const before = [gitignore, readFileSync(path.join(repo.dir, 'artifacts.policy.yaml'), 'utf8')];
       const again = repo.cli('init');
@@ -114,7 +113,7 @@ describe('hostile names', () => {
       repo.write(files);
       expect(repo.cli('init').code).toBe(0);
       repo.git('add', '-A');
-      expect(staged(repo, 'runs')).toEqual(
+      expect(repo.staged('runs')).toEqual(
         [
           'runs/fw/!bang run/metrics.json',
           'runs/fw/#hash/metrics.json',
@@ -145,7 +144,7 @@ describe('rules from outside the block', () => {
       expect(repo.cli('init').code).toBe(0);
       expect(repo.cli('check').code).toBe(0);
       repo.git('add', '-A');
-      expect(staged(repo, 'runs')).toEqual(['runs/fw/r1/metrics.json', 'runs/fw/r1/report.md']);
+      expect(repo.staged('runs')).toEqual(['runs/fw/r1/metrics.json', 'runs/fw/r1/report.md']);
       repo.git('reset', '-q');
 
       const text = readFileSync(path.join(repo.dir, '.gitignore'), 'utf8');
@@ -194,7 +193,7 @@ describe('rules from outside the block', () => {
       expect(repo.cli('init').code).toBe(0);
       expect(repo.cli('check').code).toBe(0);
       repo.git('add', '-A');
-      expect(staged(repo, 'runs')).toEqual(['runs/fw/r1/metrics.json', 'runs/fw/r1/notes.md']);
+      expect(repo.staged('runs')).toEqual(['runs/fw/r1/metrics.json', 'runs/fw/r1/notes.md']);
     }));
 });
 
@@ -205,7 +204,7 @@ describe('case-only differences', () => {
       expect(repo.cli('init').code).toBe(0);
       expect(repo.cli('check').code).toBe(0);
       repo.git('add', '-A');
-      expect(staged(repo, 'runs')).toEqual(['runs/fw/r1/metrics.json']);
+      expect(repo.staged('runs')).toEqual(['runs/fw/r1/metrics.json']);
     }));
 
   it('tracks it where core.ignoreCase folds case, and check agrees with git', () =>
@@ -215,7 +214,7 @@ describe('case-only differences', () => {
       expect(repo.cli('init').code).toBe(0);
       expect(repo.cli('check').code).toBe(0);
       repo.git('add', '-A');
-      expect(staged(repo, 'runs')).toEqual(['runs/fw/r1/Metrics.json', 'runs/fw/r1/NOTES.MD']);
+      expect(repo.staged('runs')).toEqual(['runs/fw/r1/Metrics.json', 'runs/fw/r1/NOTES.MD']);
     }));
 });
 
@@ -280,7 +279,7 @@ describe('the block and the repository layout', () => {
       expect(repo.cli('init').code).toBe(0);
       expect(repo.cli('check').code).toBe(0);
       repo.git('add', '-A');
-      expect(staged(repo, '.runs')).toEqual(['.runs/t1/cli/r1/manifest.json', '.runs/t1/metrics.json']);
+      expect(repo.staged('.runs')).toEqual(['.runs/t1/cli/r1/manifest.json', '.runs/t1/metrics.json']);
     }));
 
   it('reports a stale block after the policy changes, and init refreshes it', () =>

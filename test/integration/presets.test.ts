@@ -9,7 +9,6 @@ import { putCliOnPath, tryGit, withGitRepo, type TestRepo } from '../helpers/rep
 
 const BIG = Buffer.alloc(2 * 1024 * 1024, 7); // over limits.file: must never be staged
 
-const staged = (repo: TestRepo) => repo.gitZ('diff', '--cached', '--name-only', '-z').sort();
 const INSTALLED = ['.gitattributes', '.gitignore', '.husky/pre-commit', 'artifacts.policy.yaml'];
 
 function initDetect(repo: TestRepo, preset: string): { stdout: string; detected: Array<{ preset: string; evidence: string }> } {
@@ -53,7 +52,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       const { detected } = initDetect(repo, 'mlflow');
       expect(detected[0]?.evidence).toBe(`${run}/meta.yaml`);
       repo.git('add', '-A');
-      expect(staged(repo)).toEqual(
+      expect(repo.staged()).toEqual(
         [
           ...INSTALLED,
           'mlruns/0/meta.yaml',
@@ -95,7 +94,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       expect(detected[0]?.evidence).toMatch(/^wandb\/(offline-)?run-2024050\d_\d{6}-\w+\/files\/wandb-metadata\.json$/);
       repo.git('add', '-A');
       const tracked = (run: string) => ['config.yaml', 'wandb-summary.json', 'wandb-metadata.json', 'requirements.txt'].map((f) => `${run}/files/${f}`);
-      expect(staged(repo)).toEqual([...INSTALLED, ...tracked(online), ...tracked(offline)].sort());
+      expect(repo.staged()).toEqual([...INSTALLED, ...tracked(online), ...tracked(offline)].sort());
       commitAll(repo);
       expect(manifestRows(repo, 'wandb/runs_manifest.json')).toEqual([
         { run_id: 'zz9yx8w7', path: 'offline-run-20240502_080000-zz9yx8w7', started_at: '2024-05-01T12:30:00.000000Z', program: 'train.py', git_commit: 'abc123', runtime: 61.5, step: 99 },
@@ -119,7 +118,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       initDetect(repo, 'hydra');
       repo.git('add', '-A');
       const dotHydra = (dir: string) => ['config.yaml', 'hydra.yaml', 'overrides.yaml'].map((f) => `${dir}/.hydra/${f}`);
-      expect(staged(repo)).toEqual([...INSTALLED, ...dotHydra(single), ...dotHydra(`${sweep}/0`), ...dotHydra(`${sweep}/1`), `${sweep}/multirun.yaml`].sort());
+      expect(repo.staged()).toEqual([...INSTALLED, ...dotHydra(single), ...dotHydra(`${sweep}/0`), ...dotHydra(`${sweep}/1`), `${sweep}/multirun.yaml`].sort());
       commitAll(repo);
       expect(manifestRows(repo, 'outputs/runs_manifest.json')).toEqual([{ date: '2024-05-01', time: '12-30-00', path: '2024-05-01/12-30-00', job: 'train', overrides: ['lr=0.1'] }]);
       expect(manifestRows(repo, 'multirun/runs_manifest.json')).toEqual([
@@ -141,7 +140,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       });
       initDetect(repo, 'lightning');
       repo.git('add', '-A');
-      expect(staged(repo)).toEqual(
+      expect(repo.staged()).toEqual(
         [...INSTALLED, 'lightning_logs/version_0/hparams.yaml', 'lightning_logs/version_0/metrics.csv', 'lightning_logs/version_1/hparams.yaml', 'lightning_logs/version_1/metrics.csv'].sort(),
       );
       commitAll(repo);
@@ -168,7 +167,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       expect(readFileSync(path.join(repo.dir, 'artifacts.policy.yaml'), 'utf8')).toMatch(/- path: exp_logs/);
       repo.git('add', '-A');
       const tracked = (id: number) => ['config.json', 'run.json', 'metrics.json', 'info.json'].map((f) => `exp_logs/${id}/${f}`);
-      expect(staged(repo)).toEqual([...INSTALLED, ...tracked(1), ...tracked(2), 'exp_logs/_sources/train_4bd0f9a5a8dc3a6a7f9d0d1e4c3f6b8a.py'].sort());
+      expect(repo.staged()).toEqual([...INSTALLED, ...tracked(1), ...tracked(2), 'exp_logs/_sources/train_4bd0f9a5a8dc3a6a7f9d0d1e4c3f6b8a.py'].sort());
       commitAll(repo);
       const common = { experiment: 'mnist', start_time: '2024-05-01T12:30:00.000000', stop_time: '2024-05-01T12:40:00.000000', result: 0.97 };
       expect(manifestRows(repo, 'exp_logs/runs_manifest.json')).toEqual([
@@ -193,7 +192,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       });
       initDetect(repo, 'llm-eval');
       repo.git('add', '-A');
-      expect(staged(repo)).toEqual([...INSTALLED, `${target}/results.jsonl`, `${target}/results.summary.json`, `${target}/run.invocations.jsonl`, `${target}/run.manifest.json`].sort());
+      expect(repo.staged()).toEqual([...INSTALLED, `${target}/results.jsonl`, `${target}/results.summary.json`, `${target}/run.invocations.jsonl`, `${target}/run.manifest.json`].sort());
       commitAll(repo);
       const manifest = JSON.parse(repo.git('show', 'HEAD:runs/runs_manifest.json'));
       expect(manifest.last_updated).toBe('2025-01-06T11:00:00Z');
@@ -221,7 +220,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       });
       initDetect(repo, 'orchestrator');
       repo.git('add', '-A');
-      expect(staged(repo)).toEqual(
+      expect(repo.staged()).toEqual(
         [...INSTALLED, `${run}/manifest.json`, `${run}/commands/01-spec-guard.ndjson`, `${run}/errors/02-build.json`, '.runs/0101/metrics.json', '.runs/0101/metrics-summary.json'].sort(),
       );
       commitAll(repo);
@@ -248,7 +247,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       });
       initDetect(repo, 'experiments');
       repo.git('add', '-A');
-      expect(staged(repo)).toEqual(
+      expect(repo.staged()).toEqual(
         [...INSTALLED, `${run}/experiment_plan.json`, `${run}/experiment_results.json`, `${run}/pairs.json`, `${run}/logs/runs_index.jsonl`].sort(),
       );
       commitAll(repo);
@@ -266,7 +265,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       initDetect(repo, 'results');
       repo.git('add', '-A');
       // No manifest (a result file has no fields), so no merge driver line in .gitattributes.
-      expect(staged(repo)).toEqual(['.gitignore', '.husky/pre-commit', 'artifacts.policy.yaml', 'tests/experiment/capture.py']);
+      expect(repo.staged()).toEqual(['.gitignore', '.husky/pre-commit', 'artifacts.policy.yaml', 'tests/experiment/capture.py']);
       commitAll(repo);
       const snap = repo.cli('snapshot', 'results/*.jsonl', '-m', 'phase 10 inputs', '--json');
       expect(snap.stderr).toBe('');
@@ -288,7 +287,7 @@ describe('presets: detection, staged set and manifest rows on each tool layout',
       const { detected } = initDetect(repo, 'runs');
       expect(detected).toEqual([{ preset: 'runs', evidence: 'runs/chatdev/20250106T101737_8ef95137/metrics.json' }]);
       repo.git('add', '-A');
-      expect(staged(repo)).toEqual([...INSTALLED, 'runs/chatdev/20250106T101737_8ef95137/metrics.json'].sort());
+      expect(repo.staged()).toEqual([...INSTALLED, 'runs/chatdev/20250106T101737_8ef95137/metrics.json'].sort());
     });
   });
 });
@@ -326,7 +325,7 @@ describe('a repository with two tools gets one policy with two roots, handled ev
       repo.write({ 'artifacts.policy.yaml': policy.replace('      # loss: metrics/loss#mlflow', '      loss: metrics/loss#mlflow') });
 
       repo.git('add', '-A');
-      expect(staged(repo)).toEqual(
+      expect(repo.staged()).toEqual(
         [...INSTALLED, 'mlruns/0/meta.yaml', `${run}/meta.yaml`, `${run}/metrics/loss`, `${run}/params/lr`, `${run}/tags/mlflow.runName`, ...['config.yaml', 'hydra.yaml', 'overrides.yaml'].map((f) => `${out}/.hydra/${f}`)].sort(),
       );
       commitAll(repo);

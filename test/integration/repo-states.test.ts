@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { makeScratch, openTestRepo, putCliOnPath, withGitRepo } from '../helpers/repo.js';
 
 const FILES = { 'runs/fw/r1/metrics.json': '{}', 'runs/fw/r1/run.log': 'log', 'runs/fw/r1/workspace/a.py': 'x' };
-const stagedUnderRuns = (repo: ReturnType<typeof openTestRepo>) => repo.gitZ('diff', '--cached', '--name-only', '-z', '--', 'runs');
 
 describe('repository states', () => {
   it('works in a repository with no commits yet', () => {
@@ -18,7 +17,7 @@ describe('repository states', () => {
       expect(repo.cli('init').code).toBe(0);
       expect(repo.cli('check').code).toBe(0);
       repo.git('add', '-A');
-      expect(stagedUnderRuns(repo)).toEqual(['runs/fw/r1/metrics.json']);
+      expect(repo.staged('runs')).toEqual(['runs/fw/r1/metrics.json']);
     } finally {
       scratch.cleanup();
     }
@@ -32,7 +31,7 @@ describe('repository states', () => {
       expect(sub.cli('init').code).toBe(0);
       expect(repo.cli('check').code).toBe(0);
       repo.git('add', '-A');
-      expect(stagedUnderRuns(repo)).toEqual(['runs/fw/r1/metrics.json']);
+      expect(repo.staged('runs')).toEqual(['runs/fw/r1/metrics.json']);
       repo.git('add', '-f', '--', 'runs/fw/r1/run.log');
       const check = sub.cli('check', '--json');
       expect(check.code).toBe(1);

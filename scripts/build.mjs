@@ -4,7 +4,9 @@
 // and Node 20 has no compile cache: one bundle parses much faster than ~50 modules and their dependencies.
 //   dist/cli.js          the CLI (bin/artifacts.js imports it); each command's implementation is a chunk
 //                        loaded by its dynamic import(), so a command loads only what it runs
-//   dist/hook.js         `artifacts hook pre-commit` without the CLI framework (bin/artifacts.js dispatches)
+//   dist/hook.js         `artifacts hook pre-commit` without the CLI framework (bin/artifacts.js dispatches):
+//                        one self-contained file, no chunks, since Node 20 pays for each ES module it
+//                        resolves and links (the hook runs on every commit; its lazy imports are inlined)
 //   dist/index.js        the library entry
 //   dist/audit/worker.js audit's worker thread
 //   dist/chunk-*.js      code shared between them
@@ -52,19 +54,11 @@ for (const file of (await readdir(src, { recursive: true })).filter((f) => f.end
 }
 const buildId = hash.digest('hex').slice(0, 16);
 
-await esbuild.build({
+const options = {
   define: { __ARTIFACTS_BUILD__: JSON.stringify(buildId) },
   absWorkingDir: project,
-  entryPoints: [
-    { in: 'src/cli.ts', out: 'cli' },
-    { in: 'src/hook-main.ts', out: 'hook' },
-    { in: 'src/index.ts', out: 'index' },
-    { in: 'src/audit/worker.ts', out: 'audit/worker' },
-  ],
   outdir: dist,
-  chunkNames: 'chunk-[hash]',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -82,4 +76,17 @@ await esbuild.build({
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   plugins: [sourceLocation],
   logLevel: 'warning',
-});
+};
+await Promise.all([
+  esbuild.build({
+    ...options,
+    entryPoints: [
+      { in: 'src/cli.ts', out: 'cli' },
+      { in: 'src/index.ts', out: 'index' },
+      { in: 'src/audit/worker.ts', out: 'audit/worker' },
+    ],
+    chunkNames: 'chunk-[hash]',
+    splitting: true,
+  }),
+  esbuild.build({ ...options, entryPoints: [{ in: 'src/hook-main.ts', out: 'hook' }], splitting: false }),
+]);

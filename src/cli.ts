@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Builtins, Cli, type Command } from 'clipanion';
+import { type BaseContext, Builtins, Cli, type Command, type CommandClass } from 'clipanion';
 import { AuditCommand } from './commands/audit.js';
 import { CheckCommand } from './commands/check.js';
 import { HookPreCommitCommand } from './commands/hook.js';
@@ -19,22 +19,33 @@ import { EXIT } from './errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function createCli(): Cli {
+const COMMANDS: ReadonlyArray<CommandClass<BaseContext>> = [
+  InitCommand,
+  CheckCommand,
+  ManifestRebuildCommand,
+  ManifestCheckCommand,
+  ManifestUpdateCommand,
+  ManifestRefreshCommand,
+  ManifestMergeCommand,
+  PresetsCommand,
+  RunsCommand,
+  AuditCommand,
+  SnapshotCommand,
+  SnapshotListCommand,
+  HookPreCommitCommand,
+  UninstallCommand,
+];
+
+/**
+ * The CLI with the commands that `argv` can reach. clipanion compiles one state machine of every registered
+ * command's options on each run, a good part of a short command's start-up (`runs`, `--version`): when
+ * argv's first word names commands, only those are registered. Anything else (no word, `--help`, a typo to
+ * suggest a fix for) gets them all.
+ */
+export function createCli(argv: readonly string[] = []): Cli {
   const cli = new Cli({ binaryLabel: 'artifacts', binaryName: 'artifacts', binaryVersion: version, enableCapture: false });
-  cli.register(InitCommand);
-  cli.register(CheckCommand);
-  cli.register(ManifestRebuildCommand);
-  cli.register(ManifestCheckCommand);
-  cli.register(ManifestUpdateCommand);
-  cli.register(ManifestRefreshCommand);
-  cli.register(ManifestMergeCommand);
-  cli.register(PresetsCommand);
-  cli.register(RunsCommand);
-  cli.register(AuditCommand);
-  cli.register(SnapshotCommand);
-  cli.register(SnapshotListCommand);
-  cli.register(HookPreCommitCommand);
-  cli.register(UninstallCommand);
+  const reachable = COMMANDS.filter((command) => command.paths?.some((path) => path[0] === argv[0]));
+  for (const command of reachable.length > 0 ? reachable : COMMANDS) cli.register(command);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;
@@ -42,7 +53,7 @@ export function createCli(): Cli {
 
 /** Runs the CLI and returns its exit code: 0 clean, 1 findings, 2 usage or configuration error. */
 export async function main(argv: string[]): Promise<number> {
-  const cli = createCli();
+  const cli = createCli(argv);
   const context = { ...Cli.defaultContext, colorDepth: process.stdout.isTTY ? Cli.defaultContext.colorDepth : 1 };
   let command: Command;
   try {

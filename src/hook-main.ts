@@ -6,10 +6,10 @@ import { EXIT, UserError } from './errors.js';
 import type { Repo } from './git/repo.js';
 
 /** Once the checks pass: the run manifests, re-read from the index for the runs the commit touches. */
-const refreshManifests: AfterPassStep = async ({ repo, classifier, touched }) => {
+const refreshManifests: AfterPassStep = async ({ repo, classifier, touched, listed }) => {
   if (!classifier.policy.roots.some((root) => root.manifest !== undefined) || touched.length === 0) return { notes: [], warnings: [] };
   const { refreshManifestsFromIndex } = await import('./manifest/manifest.js');
-  const result = await refreshManifestsFromIndex(repo, classifier, touched);
+  const result = await refreshManifestsFromIndex(repo, classifier, touched, { listed });
   return { notes: result.written.map((file) => `${file}: refreshed and staged`), warnings: result.warnings };
 };
 

@@ -1,14 +1,14 @@
 // `artifacts hook pre-commit` and `artifacts check --staged`: the rules on what is being committed, i.e.
 // the index (never the work tree). Its cost follows the staged paths and the runs they touch: three git
-// processes (diff --cached, ls-files on the touched runs, one cat-file --batch-check), whatever the size of
-// the repository. Returns data; never writes to the index or the work tree.
+// processes (diff --cached, ls-files on the touched runs, one cat-file --batch-check), whatever the number of
+// runs in the repository. Returns data; never writes to the index or the work tree.
+import { type IndexListing, listStaged } from '../git/blobs.js';
 import { type Repo } from '../git/repo.js';
 import {
   blobSizes,
   type Change,
   filterAttributes,
   GITLINK,
-  indexEntriesUnder,
   type RawGroup,
   readStaged,
   stagedDiff,
@@ -47,6 +47,8 @@ export type AfterPassStep = (context: {
   repo: Repo;
   classifier: Classifier;
   touched: readonly string[];
+  /** The index entries of these run folders, already listed by the checks (the step lists no run twice). */
+  listed: IndexListing;
 }) => Promise<{ notes: string[]; warnings: string[] }>;
 
 export interface PreCommitOptions {
@@ -101,7 +103,9 @@ export async function runPreCommit(
   const { changes } = diff;
   const runs = touchedRuns(classifier, changes);
   // The whole index of the touched runs: their tracked total after the commit, partial staging included.
-  const listing = runs.length === 0 ? [] : await indexEntriesUnder(repo, runs);
+  const listed: IndexListing = { folders: runs, entries: runs.length === 0 ? [] : await listStaged(repo, runs) };
+  // An unmerged path (stages 1-3) counts once: git refuses the commit before it anyway.
+  const listing = listed.entries.filter((e, i, all) => e.path !== all[i - 1]?.path);
   const oids = [...changes, ...listing].filter((e) => e.mode !== GITLINK).map((e) => e.oid);
   const sizes = await blobSizes(repo, oids);
 
@@ -138,7 +142,7 @@ export async function runPreCommit(
   const warnings: string[] = [];
   if (findings.length === 0) {
     for (const step of options.afterPass ?? []) {
-      const done = await step({ repo, classifier, touched: touchedPaths(diff) });
+      const done = await step({ repo, classifier, touched: touchedPaths(diff), listed });
       notes.push(...done.notes);
       warnings.push(...done.warnings);
     }

@@ -1,15 +1,16 @@
 // Files we write are replaced whole: written to a temporary file beside them, flushed, then renamed over
 // the original, so a crash or a full disk leaves the old version or the new one, never half of either.
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
 /** How old a temporary file (write-file-atomic names it `<name>.<32-bit number>`, beside the target) must be to count as left behind. */
 const STALE_AFTER_MS = 60_000;
 
-export async function writeAtomic(file: string, text: string): Promise<void> {
+export async function writeAtomic(file: string, content: string | Buffer): Promise<void> {
   await removeStaleTemporaries(file);
-  await writeFileAtomic(file, text, { encoding: 'utf8', fsync: true });
+  await writeFileAtomic(file, content, { encoding: 'utf8', fsync: true });
 }
 
 /**
@@ -37,12 +38,21 @@ async function removeStaleTemporaries(file: string): Promise<void> {
   }
 }
 
-/** The file's text, or null when it does not exist. */
-export async function readIfExists(file: string): Promise<string | null> {
+/**
+ * The file's bytes, or null when it does not exist. Synchronous: fs.promises.readFile reads in 512 KiB round
+ * trips through the thread pool, several times slower for a manifest of megabytes, and a command has
+ * nothing else to run meanwhile.
+ */
+export function readBytesIfExists(file: string): Buffer | null {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/** The file's text, or null when it does not exist. */
+export async function readIfExists(file: string): Promise<string | null> {
+  return readBytesIfExists(file)?.toString('utf8') ?? null;
 }

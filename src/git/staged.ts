@@ -119,30 +119,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/**
- * The index entries under the given folders (run folders), with their blob ids: the tracked total of a
- * run after the commit is the sum of these. Literal pathspecs (pinned in git.ts) keep '*', '[' and ':' in
- * run names from reading as globs or magic.
- */
-export async function indexEntriesUnder(repo: Repo, folders: readonly string[]): Promise<TreeEntry[]> {
-  const entries: TreeEntry[] = [];
-  for (const slice of chunks(folders, PATHSPEC_CHUNK)) {
-    // -s: "<mode> <oid> <stage>\t<path>"; -z: verbatim paths.
-    const { stdout } = await git(['ls-files', '-z', '-s', '--', ...slice], { cwd: repo.root, env: repo.env });
-    let previous = '';
-    for (const record of splitNul(stdout)) {
-      const tab = record.indexOf('\t');
-      const path = record.slice(tab + 1);
-      if (path === previous) continue; // stages 1-3 of an unmerged path
-      previous = path;
-      const [mode = '', oid = ''] = record.slice(0, tab).split(' ');
-      entries.push({ path, mode, oid });
-    }
-  }
-  return entries;
-}
-
-/** The same listing in a commit's tree, sizes included (`-l`), for `check --range`. */
+/** The files under the given folders (run folders) in a commit's tree, sizes included (`-l`), for `check --range`. */
 export async function treeEntriesUnder(repo: Repo, commit: string, folders: readonly string[]): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
   for (const slice of chunks(folders, PATHSPEC_CHUNK)) {

@@ -2,9 +2,9 @@
 // tree (a runner's part). Cores return data; the commands print.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { readIfExists, writeAtomic } from '../fs/atomic.js';
+import { readBytesIfExists, readIfExists, writeAtomic } from '../fs/atomic.js';
 import { withLock } from '../fs/lock.js';
-import { addPath, readObjects, stageText } from '../git/blobs.js';
+import { addPath, type IndexListing, readObjects, stageText } from '../git/blobs.js';
 import type { Repo } from '../git/repo.js';
 import { UserError } from '../errors.js';
 import { messages } from '../messages.js';
@@ -127,6 +127,8 @@ export interface RefreshOptions {
    * temporary index, and writes the work tree once the commit exists).
    */
   worktree?: boolean;
+  /** Index entries of run folders that the caller listed already (the hook's checks did). */
+  listed?: IndexListing;
 }
 
 export async function refreshManifestsFromIndex(
@@ -152,16 +154,25 @@ export async function refreshManifestsFromIndex(
   // path); they serve whenever HEAD has a manifest to splice them into, i.e. on every commit but the first.
   const runRowsOf = due.map((target) => {
     if (policyChanged) return null;
-    const pending = rowsFromIndex(repo, classifier, target.root, [...(touched.get(target) ?? [])].sort(comparePaths));
+    const pending = rowsFromIndex(repo, classifier, target.root, [...(touched.get(target) ?? [])].sort(comparePaths), options.listed);
     pending.catch(() => {}); // awaited below when used; unused, its failure does not matter
     return pending;
   });
-  const before = await readObjects(repo, due.flatMap((t) => [`HEAD:${t.file}`, `:${t.file}`]));
+  // A manifest that the staged changes leave alone is staged as in HEAD: read once (it may weigh megabytes).
+  const stagedAsHead = due.map((target) => !changedSet.has(target.file));
+  const specs = due.flatMap((target, i) => (stagedAsHead[i] ? [`HEAD:${target.file}`] : [`HEAD:${target.file}`, `:${target.file}`]));
+  const read = await readObjects(repo, specs);
+  let at = 0;
+  const before = due.map((_, i) => {
+    const head = read[at++] ?? null;
+    return { head, staged: stagedAsHead[i] ? head : (read[at++] ?? null) };
+  });
+  // The files are compared as bytes: decoding and comparing megabytes of text is the hook's cost on a large tree.
+  const same = (a: Buffer | null, b: Buffer | null) => a !== null && b !== null && a.equals(b);
   for (const [i, target] of due.entries()) {
     const layout = target.root;
-    const headText = before[2 * i]?.toString('utf8') ?? null;
-    const stagedText = before[2 * i + 1]?.toString('utf8') ?? null;
-    const base = headText === null || policyChanged ? null : parseCanonical(layout, headText);
+    const { head, staged } = before[i] as { head: Buffer | null; staged: Buffer | null };
+    const base = head === null || policyChanged ? null : parseCanonical(layout, head.toString('utf8'));
     let state: ManifestState | null = null;
     let changes: Map<string, Row | null> | null = null;
     if (base !== null) {
@@ -178,11 +189,12 @@ export async function refreshManifestsFromIndex(
     }
     // A root with no runs in the index and no manifest yet (the commit that adds the policy) gets none:
     // the first run committed creates it.
-    if (state.lines.length === 0 && headText === null && stagedText === null) continue;
-    const text = renderManifest(layout, state);
+    if (state.lines.length === 0 && head === null && staged === null) continue;
+    const bytes = Buffer.from(renderManifest(layout, state));
+    const restage = !same(bytes, staged);
     if (options.worktree === false) {
-      if (text !== stagedText) {
-        await stageText(repo, target.file, text);
+      if (restage) {
+        await stageText(repo, target.file, bytes);
         result.written.push(target.file);
       }
       continue;
@@ -190,20 +202,20 @@ export async function refreshManifestsFromIndex(
     const file = path.join(repo.root, target.file);
     await mkdir(path.dirname(file), { recursive: true });
     await withLock(file, async () => {
-      const worktreeText = await readIfExists(file);
-      let worktreeNew = text;
-      if (worktreeText !== null && worktreeText !== stagedText && worktreeText !== headText && worktreeText !== text) {
+      const worktree = readBytesIfExists(file);
+      let worktreeNew: Buffer = bytes;
+      if (worktree !== null && !same(worktree, staged) && !same(worktree, head) && !same(worktree, bytes)) {
         // The work-tree file has changes of its own: keep them, and splice in what the index now says.
-        const own = parseCanonical(layout, worktreeText);
+        const own = parseCanonical(layout, worktree.toString('utf8'));
         const spliced = own && changes ? spliceRows(layout, own, changes) : null;
-        worktreeNew = spliced ? renderManifest(layout, spliced) : worktreeText;
+        worktreeNew = spliced ? Buffer.from(renderManifest(layout, spliced)) : worktree;
       }
-      if (worktreeNew !== worktreeText) await writeAtomic(file, worktreeNew);
-      if (text === stagedText && worktreeText === text) return; // nothing to do
-      if (worktreeNew === text) await addPath(repo, target.file);
-      else if (text !== stagedText) await stageText(repo, target.file, text);
+      if (!same(worktreeNew, worktree)) await writeAtomic(file, worktreeNew);
+      if (!restage && same(worktree, bytes)) return; // nothing to do
+      if (worktreeNew === bytes) await addPath(repo, target.file);
+      else if (restage) await stageText(repo, target.file, bytes);
     });
-    if (text !== stagedText) result.written.push(target.file);
+    if (restage) result.written.push(target.file);
   }
   return result;
 }

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { listStaged, readObjects } from '../git/blobs.js';
+import { type IndexListing, listStaged, readObjects, type StagedEntry } from '../git/blobs.js';
 import type { Repo } from '../git/repo.js';
 import { messages } from '../messages.js';
 import type { Classifier } from '../policy/classifier.js';
@@ -21,15 +21,30 @@ export interface RunRows {
 
 /**
  * Rows from the index for the given run folders, or for every run of the root (runPaths null). Only the
- * fields' source files are read, all in one `git cat-file --batch`.
+ * fields' source files are read, all in one `git cat-file --batch`. `listed`: index entries the caller
+ * already has (the hook's checks listed the runs it touches); only the other run folders are listed here.
  */
-export async function rowsFromIndex(repo: Repo, classifier: Classifier, root: PolicyRoot, runPaths: readonly string[] | null): Promise<RunRows> {
+export async function rowsFromIndex(
+  repo: Repo,
+  classifier: Classifier,
+  root: PolicyRoot,
+  runPaths: readonly string[] | null,
+  listed?: IndexListing,
+): Promise<RunRows> {
   const files = sourceFiles(root.fields);
-  const entries = await listStaged(repo, runPaths ?? [root.path]);
+  let entries: readonly StagedEntry[];
+  if (runPaths === null) entries = await listStaged(repo, [root.path]);
+  else {
+    const known = new Set(listed?.folders ?? []);
+    const unlisted = runPaths.filter((runPath) => !known.has(runPath));
+    entries = [...(listed?.entries ?? []), ...(unlisted.length === 0 ? [] : await listStaged(repo, unlisted))];
+  }
+  const wantedRuns = runPaths === null ? null : new Set(runPaths);
   const runs = new Map<string, { ref: RunRef; oids: Map<string, string> }>();
   for (const entry of entries) {
     const loc = classifier.runOf(entry.path);
     if (!loc || loc.root !== root || loc.inner === '' || classifier.classify(entry.path) !== 'track') continue;
+    if (wantedRuns !== null && !wantedRuns.has(loc.runPath)) continue;
     let run = runs.get(loc.runPath);
     if (!run) runs.set(loc.runPath, (run = { ref: { runPath: loc.runPath, captures: loc.fields }, oids: new Map() }));
     if (files.includes(loc.inner)) {

@@ -1,11 +1,12 @@
 // The compiled-policy cache (src/policy/cache.ts) and the start-up fast paths of bin/artifacts.js: they
 // must change nothing but the time. A cached policy equals the parsed one; a damaged cache entry is a miss;
-// an edited policy is parsed (and refused) afresh; `runs` finds the repository without git.
+// an edited policy is parsed (and refused) afresh; `runs` finds the repository without git; the CLI
+// registers only the commands argv can reach without changing what help and errors show.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/policy/load.js';
-import { PROJECT_ROOT, putCliOnPath, runCli, withGitRepo } from '../helpers/repo.js';
+import { makeScratch, PROJECT_ROOT, putCliOnPath, runCli, withGitRepo } from '../helpers/repo.js';
 
 describe('policy cache', () => {
   it('stores every preset policy as JSON that reads back equal to the parsed policy', () => {
@@ -59,4 +60,28 @@ describe('policy cache', () => {
       const version = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).version;
       expect(repo.cli('--version').stdout).toBe(`${version}\n`);
     }));
+
+  it('registers only the commands argv can reach, yet help and typos still see them all', () => {
+    const { dir, env, cleanup } = makeScratch();
+    try {
+      const names = ['init', 'check', 'manifest rebuild', 'manifest update', 'runs', 'audit', 'snapshot', 'snapshot list', 'hook pre-commit', 'uninstall'];
+      const help = runCli(dir, env, ['--help']);
+      expect(help.code).toBe(0);
+      for (const name of names) expect(help.stdout).toContain(`artifacts ${name}`);
+      // A typo is matched against every command.
+      const typo = runCli(dir, env, ['runz']);
+      expect(typo.code).toBe(2);
+      for (const name of names) expect(typo.stderr).toContain(`artifacts ${name}`);
+      // A group word alone: its own commands only, still exit 2.
+      const group = runCli(dir, env, ['manifest']);
+      expect(group.code).toBe(2);
+      expect(group.stderr).toContain('artifacts manifest rebuild');
+      expect(group.stderr).not.toContain('artifacts audit');
+      const runsHelp = runCli(dir, env, ['runs', '--help']);
+      expect(runsHelp.code).toBe(0);
+      expect(runsHelp.stdout).toContain('--where');
+    } finally {
+      cleanup();
+    }
+  });
 });

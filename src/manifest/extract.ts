@@ -119,7 +119,9 @@ function pointAt(value: unknown, pointer: readonly string[]): JsonValue {
     } else return null;
     if (current === undefined) return null;
   }
-  // YAML may produce values JSON cannot hold (dates, maps with odd keys): JSON decides what is kept.
   if (current === undefined) return null;
+  if (typeof current === 'string' || typeof current === 'boolean' || current === null) return current;
+  if (typeof current === 'number') return Number.isFinite(current) ? current : null; // as JSON.stringify has it
+  // YAML may produce values JSON cannot hold (dates, maps with odd keys): JSON decides what is kept.
   return JSON.parse(JSON.stringify(current) ?? 'null') as JsonValue;
 }

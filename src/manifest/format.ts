@@ -34,9 +34,14 @@ function pair(key: string, value: JsonValue): string {
   return `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
 }
 
+/** Each layout's `"key": ` prefixes, computed once (serializeRow runs once per row of a rebuild). */
+const keyPrefixes = new WeakMap<Layout, string[]>();
+
 /** One row as its line (without indentation or comma): the layout's fields in order, then errors. */
 export function serializeRow(layout: Layout, row: Row): string {
-  const parts = layout.fields.map((f) => pair(f.name, row[f.name] ?? null));
+  let prefixes = keyPrefixes.get(layout);
+  if (prefixes === undefined) keyPrefixes.set(layout, (prefixes = layout.fields.map((f) => `${JSON.stringify(f.name)}: `)));
+  const parts = layout.fields.map((f, i) => `${prefixes[i] as string}${JSON.stringify(row[f.name] ?? null)}`);
   if (Array.isArray(row.errors) && row.errors.length > 0) parts.push(pair('errors', row.errors));
   return `{${parts.join(', ')}}`;
 }

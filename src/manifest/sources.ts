@@ -1,7 +1,7 @@
 // Rows from the two places a run's files can be read: the index (staged blobs, what will be committed)
 // and the work tree (what a runner just wrote). Both yield, per run folder, its row or null when the run
 // has no tracked file there (deleted).
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { type IndexListing, listStaged, readObjects, type StagedEntry } from '../git/blobs.js';
@@ -73,13 +73,21 @@ export async function rowsFromIndex(
 export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: PolicyRoot, runPaths: readonly string[] | null): RunRows {
   const result: RunRows = { rows: new Map(), warnings: [] };
   const files = sourceFiles(root.fields);
-  const readRun = (runPath: string) => {
-    const loc = classifier.runOf(runPath);
-    if (!loc || loc.root !== root || loc.inner !== '' || !hasTrackedFile(repo.root, classifier, runPath)) {
+  // Paths joined by hand: relative paths here are '/'-separated and normal, and path.join (which normalizes)
+  // showed in the profile of a rebuild, once per file.
+  const base = `${repo.root}${path.sep}`;
+  const readRun = (runPath: string, loc = classifier.runOf(runPath)) => {
+    // One listing of the run folder serves both questions: does it hold a tracked file, and which of the
+    // source files exist (a missing one is null without a failed open).
+    const entries = loc && loc.root === root && loc.inner === '' ? listDir(`${base}${runPath}`) : [];
+    if (!loc || !hasTrackedFile(base, classifier, runPath, entries, files)) {
       result.rows.set(runPath, null);
       return;
     }
-    const contents = new Map(files.map((f) => [f, readOrNull(path.join(repo.root, runPath, f))]));
+    const present = new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
+    const contents = new Map(
+      files.map((f) => [f, f.includes('/') || present.has(f) ? readOrNull(`${base}${runPath}/${f}`) : null]),
+    );
     const { row, warnings } = extractRow(root, { runPath, captures: loc.fields }, contents);
     result.rows.set(runPath, row);
     result.warnings.push(...warnings);
@@ -91,7 +99,7 @@ export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: Polic
   const levels = root.run.length;
   const walk = (folder: string, depth: number) => {
     if (depth === levels) return readRun(folder);
-    for (const entry of listDir(path.join(repo.root, folder))) {
+    for (const entry of listDir(`${base}${folder}`)) {
       if (!entry.isDirectory()) continue;
       const child = `${folder}/${entry.name}`;
       if (classifier.classifyFolder(child) === 'enter') walk(child, depth + 1);
@@ -101,7 +109,7 @@ export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: Polic
   return result;
 }
 
-function listDir(dir: string) {
+function listDir(dir: string): Dirent[] {
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch (error) {
@@ -121,15 +129,19 @@ function readOrNull(file: string): Buffer | null {
   }
 }
 
-/** Whether the folder holds a file the policy tracks, looking into the folders the policy enters only. */
-function hasTrackedFile(repoRoot: string, classifier: Classifier, folder: string): boolean {
-  const entries = listDir(path.join(repoRoot, folder));
-  for (const entry of entries) {
-    if (entry.isFile() && classifier.classify(`${folder}/${entry.name}`) === 'track') return true;
+/**
+ * Whether the folder (listed in `entries`) holds a file the policy tracks, looking into the folders the
+ * policy enters only. The names in `first` (the row's source files) are asked first: usually the one answer needed.
+ */
+function hasTrackedFile(base: string, classifier: Classifier, folder: string, entries: readonly Dirent[], first: readonly string[] = []): boolean {
+  const files = entries.filter((entry) => entry.isFile());
+  files.sort((a, b) => Number(first.includes(b.name)) - Number(first.includes(a.name)));
+  for (const entry of files) {
+    if (classifier.classify(`${folder}/${entry.name}`) === 'track') return true;
   }
   for (const entry of entries) {
     const child = `${folder}/${entry.name}`;
-    if (entry.isDirectory() && classifier.classifyFolder(child) === 'enter' && hasTrackedFile(repoRoot, classifier, child)) return true;
+    if (entry.isDirectory() && classifier.classifyFolder(child) === 'enter' && hasTrackedFile(base, classifier, child, listDir(`${base}${child}`))) return true;
   }
   return false;
 }

@@ -281,9 +281,12 @@ describe('manifest update', () => {
 
   it('refuses a folder that is not a run, and removes the row of a run folder that is gone', () =>
     withGitRepo((repo) => {
-      repo.write({ 'runs/fw/a/metrics.json': '{}', 'runs/fw/b/metrics.json': '{}' });
+      // fw/c holds only files the policy ignores: no row. fw/b's only source file is metadata.json.
+      repo.write({ 'runs/fw/a/metrics.json': '{}', 'runs/fw/b/metadata.json': '{"start_time": "2025-01-01T00:00:00Z"}', 'runs/fw/c/run.log': 'x', 'runs/fw/c/workspace/metrics.json': '{}' });
       expect(repo.cli('init').code).toBe(0);
       expect(repo.cli('manifest', 'rebuild', '--worktree').code).toBe(0);
+      const rebuilt = JSON.parse(readFileSync(path.join(repo.dir, MANIFEST), 'utf8'));
+      expect(rebuilt.runs.map((r: Row) => [r.path, r.start_time])).toEqual([['fw/a', null], ['fw/b', '2025-01-01T00:00:00Z']]);
       const bad = repo.cli('manifest', 'update', 'runs/fw');
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/not a run folder/);

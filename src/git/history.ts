@@ -1,6 +1,7 @@
 // What the roots weigh in git history: every blob ever committed under them, reachable from any ref.
 // `git rm` does not shrink this; only rewriting history does. Two git processes in all, both through git().
-import { git, splitNul } from './git.js';
+import { git } from './git.js';
+import { GITLINK, objectSizes, parseRaw } from './staged.js';
 import type { Repo } from './repo.js';
 
 export interface HistoryBlob {
@@ -62,43 +63,28 @@ export async function historyOfRoots(repo: Repo, roots: readonly string[], top =
   ];
   const { stdout } = await git(args, { cwd: repo.root });
   const firstSeen = new Map<string, { path: string; commit: string }>();
-  const fields = splitNul(stdout);
-  let commit = '';
-  for (let i = 0; i < fields.length; i++) {
-    const field = (fields[i] as string).replace(/^\n/, '');
-    if (field.startsWith(':')) {
-      // ":<old mode> <new mode> <old oid> <new oid> <status>", then the path as the next field.
-      const [, newMode, , newOid] = field.slice(1).split(' ');
-      const file = fields[++i] as string;
-      if (newMode === '160000' || newOid === undefined || ZERO_OID.test(newOid)) continue; // a submodule, or gone
-      if (!firstSeen.has(newOid)) firstSeen.set(newOid, { path: file, commit });
-    } else if (field !== '') {
-      commit = field;
+  for (const group of parseRaw(stdout, true)) {
+    for (const change of group.changes) {
+      if (change.mode === GITLINK || ZERO_OID.test(change.oid)) continue; // a submodule's commit, or gone
+      if (!firstSeen.has(change.oid)) firstSeen.set(change.oid, { path: change.path, commit: group.commit as string });
     }
   }
   if (firstSeen.size === 0) return report;
 
-  // One cat-file process for every size; objects travel as lines (object ids hold no newline).
-  const oids = [...firstSeen.keys()];
-  const { stdout: sizes } = await git(['cat-file', '--batch-check=%(objectname) %(objectsize) %(objectsize:disk)'], {
-    cwd: repo.root,
-    input: `${oids.join('\n')}\n`,
-  });
+  // One cat-file process for every size.
+  const sizes = await objectSizes(repo, firstSeen.keys(), true);
   const blobs: HistoryBlob[] = [];
-  for (const line of sizes.toString('utf8').split('\n')) {
-    const [oid, size, disk] = line.split(' ');
-    if (oid === undefined || size === undefined || disk === undefined) continue; // "<oid> missing" in a shallow clone
-    const seen = firstSeen.get(oid);
-    if (!seen) continue;
-    const bytes = Number(size);
-    blobs.push({ path: seen.path, oid, bytes, commit: seen.commit });
+  for (const [oid, seen] of firstSeen) {
+    const size = sizes.get(oid);
+    if (size === undefined) continue; // missing in a shallow clone
+    blobs.push({ path: seen.path, oid, bytes: size.bytes, commit: seen.commit });
     report.blobs++;
-    report.bytes += bytes;
-    report.diskBytes += Number(disk);
+    report.bytes += size.bytes;
+    report.diskBytes += size.disk;
     const root = report.roots.find((r) => seen.path === r.path || seen.path.startsWith(`${r.path}/`));
     if (root) {
       root.blobs++;
-      root.bytes += bytes;
+      root.bytes += size.bytes;
     }
   }
   report.largest = blobs.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1)).slice(0, top);

@@ -39,9 +39,12 @@ export function parseRaw(output: Buffer, commits = false): RawGroup[] {
   const tokens = splitNul(output);
   const groups: RawGroup[] = [{ commit: null, changes: [], removed: [] }];
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string;
+    // `log -z` puts a newline before the first record after a commit id (paths are read below, verbatim).
+    const token = (tokens[i] as string).replace(/^\n/, '');
     if (!token.startsWith(':')) {
-      if (commits) groups.push({ commit: token.trim(), changes: [], removed: [] });
+      // A commit id (`diff-tree --stdin`, `log --format=%H`), possibly after a newline; `log -z` also
+      // leaves empty fields between commits.
+      if (commits && token.trim() !== '') groups.push({ commit: token.trim(), changes: [], removed: [] });
       continue;
     }
     const [, mode = '', , oid = '', statusField = ''] = token.slice(1).split(' ');
@@ -85,19 +88,26 @@ export async function stagedDiff(repo: Repo): Promise<RawGroup> {
  * per blob would make the hook's cost grow with the commit). Missing objects map to no entry.
  */
 export async function blobSizes(repo: Repo, oids: Iterable<string>): Promise<Map<string, number>> {
+  const found = await objectSizes(repo, oids, false);
+  return new Map([...found].map(([oid, { bytes }]) => [oid, bytes]));
+}
+
+/** Size of each object, and with `disk` what it takes in the object database (compressed, deltified). */
+export async function objectSizes(repo: Repo, oids: Iterable<string>, disk: boolean): Promise<Map<string, { bytes: number; disk: number }>> {
   const unique = [...new Set(oids)];
-  const sizes = new Map<string, number>();
+  const sizes = new Map<string, { bytes: number; disk: number }>();
   if (unique.length === 0) return sizes;
-  const { stdout } = await git(['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
+  const format = `%(objectname) %(objectsize)${disk ? ' %(objectsize:disk)' : ''}`;
+  const { stdout } = await git(['cat-file', `--batch-check=${format}`], {
     cwd: repo.root,
     env: repo.env,
     // Object ids, one a line: they are hex, so newline-separated input is safe (cat-file has no -z here).
     input: `${unique.join('\n')}\n`,
   });
   for (const line of stdout.toString('utf8').split('\n')) {
-    // "<oid> <size>", or "<oid> missing" for an object the repository does not have.
-    const [oid, size] = line.split(' ');
-    if (oid && size !== undefined && /^\d+$/.test(size)) sizes.set(oid, Number(size));
+    // "<oid> <size>[ <disk size>]", or "<oid> missing" for an object the repository does not have (a shallow clone).
+    const [oid, size, onDisk] = line.split(' ');
+    if (oid && size !== undefined && /^\d+$/.test(size)) sizes.set(oid, { bytes: Number(size), disk: Number(onDisk ?? 0) });
   }
   return sizes;
 }

@@ -5,7 +5,7 @@
 // entry. Only policies that parsed without error are cached. The cache is written atomically (temporary
 // file, then rename) and read defensively: anything unexpected is a miss, never an error.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { messages } from '../messages.js';
@@ -15,6 +15,8 @@ import { POLICY_FILE, type Policy } from './policy.js';
 declare const __ARTIFACTS_BUILD__: string | undefined;
 const BUILD = typeof __ARTIFACTS_BUILD__ === 'string' ? __ARTIFACTS_BUILD__ : null;
 const CACHE_DIR = 'artifacts-cache';
+/** Entries of this build kept: a handful of policy versions. */
+const KEPT_ENTRIES = 8;
 
 interface CacheEntry {
   build: string;
@@ -71,10 +73,17 @@ export async function parsePolicyCached(text: string, label: string, gitDir: str
       const temporary = `${file}.${process.pid}.tmp`;
       await writeFile(temporary, JSON.stringify(entry));
       await rename(temporary, file);
-      // Entries of other builds (an upgraded CLI) are never read again.
-      for (const name of await readdir(path.dirname(file))) {
-        if (name.startsWith('policy-') && !name.startsWith(`policy-${BUILD}-`)) await rm(path.join(path.dirname(file), name), { force: true });
+      // Entries of other builds (an upgraded CLI) are never read again; of this build's, the newest few are
+      // kept (a policy edited back and forth hits), so the folder does not grow with every edit.
+      const dir = path.dirname(file);
+      const ours: Array<{ name: string; mtime: number }> = [];
+      for (const name of await readdir(dir)) {
+        if (!name.startsWith('policy-')) continue;
+        if (!name.startsWith(`policy-${BUILD}-`)) await rm(path.join(dir, name), { force: true });
+        else ours.push({ name, mtime: (await stat(path.join(dir, name))).mtimeMs });
       }
+      ours.sort((a, b) => b.mtime - a.mtime);
+      for (const { name } of ours.slice(KEPT_ENTRIES)) if (name !== path.basename(file)) await rm(path.join(dir, name), { force: true });
     } catch {
       // A read-only git folder: no cache, same answer.
     }

@@ -26,8 +26,20 @@ describe('policy cache', () => {
       expect(first.code).toBe(0);
       expect(entries()).toHaveLength(1);
       expect(repo.cli('check', '--json')).toEqual(first);
-      // A damaged entry: a miss, the same answer, and the entry rewritten.
       const [entry] = entries() as [string];
+      // A hit is read, not parsed: an entry doctored to say otherwise is believed (and then restored).
+      const stored = readFileSync(path.join(cacheDir, entry), 'utf8');
+      const doctored = JSON.parse(stored);
+      doctored.policy.limits.repoFile = 1;
+      writeFileSync(path.join(cacheDir, entry), JSON.stringify(doctored));
+      repo.write({ 'notes.txt': 'twelve bytes' });
+      repo.git('add', 'notes.txt');
+      const believed = repo.cli('check', '--staged', '--json');
+      expect(believed.code).toBe(1);
+      expect(believed.stdout).toContain('notes.txt');
+      repo.git('rm', '-q', '--cached', 'notes.txt');
+      writeFileSync(path.join(cacheDir, entry), stored);
+      // A damaged entry: a miss, the same answer, and the entry rewritten.
       writeFileSync(path.join(cacheDir, entry), '{"build": ');
       expect(repo.cli('check', '--json')).toEqual(first);
       expect(JSON.parse(readFileSync(path.join(cacheDir, entry), 'utf8')).policy.roots.length).toBeGreaterThan(0);
@@ -38,6 +50,12 @@ describe('policy cache', () => {
       const refused = repo.cli('check');
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/artifacts\.policy\.yaml:\d+:\d+: limitz: unknown key "limitz"/);
+      // Each edited version gets an entry; only the newest few are kept.
+      for (let i = 0; i < 12; i++) {
+        writeFileSync(policyFile, `${text}# edit ${i}\n`);
+        expect(repo.cli('check').code).toBe(0);
+      }
+      expect(entries().length).toBe(8);
       writeFileSync(policyFile, text);
       // The hook reads the staged policy through the same cache and passes a clean commit.
       repo.write({ 'runs/chatdev/r1/metrics.json': '{"total_tokens_in": 5}\n' });

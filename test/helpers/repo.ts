@@ -138,3 +138,36 @@ export function putCliInNodeModules(repo: TestRepo): void {
   mkdirSync(bin, { recursive: true });
   symlinkSync(BIN, path.join(bin, 'artifacts'));
 }
+
+/** A tree from examples/make-runs-tree.mjs: its run count, workspace files per run and big-file size. */
+export interface GeneratedTree {
+  runs: number;
+  workspaceFiles: number;
+  bigBytes?: number;
+}
+
+/**
+ * Runs `fn` in a repository that examples/make-runs-tree.mjs generated (`--git`: initialised, nothing of
+ * ours installed or committed), removed afterwards whatever happens.
+ */
+export async function withGeneratedRepo<T>(tree: GeneratedTree, fn: (repo: TestRepo) => Promise<T> | T): Promise<T> {
+  const scratch = makeScratch();
+  try {
+    const args = ['--out', scratch.dir, '--runs', String(tree.runs), '--workspace-files', String(tree.workspaceFiles), '--git'];
+    if (tree.bigBytes !== undefined) args.push('--big-bytes', String(tree.bigBytes));
+    execFileSync(process.execPath, [TREE_GENERATOR, ...args], { env: scratch.env, stdio: 'ignore' });
+    return await fn(openTestRepo(scratch.dir, scratch.home, scratch.env));
+  } finally {
+    scratch.cleanup();
+  }
+}
+
+/**
+ * A real `git commit`, through the installed pre-commit hook where there is one (the caller puts the CLI
+ * where the hook looks: putCliOnPath, putCliInNodeModules, or nowhere). git hands the hook's stdout to
+ * stderr, so `out` holds both.
+ */
+export function commitThroughHook(repo: TestRepo, message: string, extraEnv: Record<string, string> = {}, ...flags: string[]): CliResult & { out: string } {
+  const result = tryGit(repo, ['commit', '-q', '-m', message, ...flags], extraEnv);
+  return { ...result, out: result.stdout + result.stderr };
+}

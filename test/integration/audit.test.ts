@@ -4,7 +4,7 @@ import { lstatSync, mkdirSync, readdirSync, symlinkSync, truncateSync, writeFile
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { makeScratch, openTestRepo, PROJECT_ROOT, TREE_GENERATOR, withGitRepo, type TestRepo, putCliOnPath } from '../helpers/repo.js';
+import { PROJECT_ROOT, withGitRepo, type TestRepo, putCliOnPath, withGeneratedRepo } from '../helpers/repo.js';
 
 const SPARSE = 5 * 1024 * 1024;
 const allocatedOf = (repo: TestRepo, ...files: string[]) => files.reduce((sum, f) => sum + lstatSync(path.join(repo.dir, f)).blocks * 512, 0);
@@ -156,13 +156,7 @@ describe('audit', () => {
     }));
 
   it('on a generated repository, totals equal the bytes on disk split by what git add -A stages', async () => {
-    const scratch = makeScratch();
-    try {
-      execFileSync(process.execPath, [TREE_GENERATOR, '--out', scratch.dir, '--runs', '250', '--workspace-files', '5', '--big-bytes', '300000', '--git'], {
-        env: scratch.env,
-        stdio: 'ignore',
-      });
-      const repo = openTestRepo(scratch.dir, scratch.home, scratch.env);
+    return withGeneratedRepo({ runs: 250, workspaceFiles: 5, bigBytes: 300_000 }, async (repo) => {
       expect(repo.cli('init').code).toBe(0);
       repo.git('add', '-A');
       const staged = new Set(repo.gitZ('diff', '--cached', '--name-only', '-z', '--', 'runs'));
@@ -198,9 +192,7 @@ describe('audit', () => {
       expect(two.runs).toEqual(one.runs);
       expect(two.largestIgnoredFiles.map((f) => f.bytes)).toEqual(one.largestIgnoredFiles.map((f) => f.bytes));
       expect(one.totals).toMatchObject({ tracked: sums.tracked });
-    } finally {
-      scratch.cleanup();
-    }
+    });
   });
 });
 

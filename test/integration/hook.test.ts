@@ -5,7 +5,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { putCliInNodeModules, putCliOnPath, tryGit, withGitRepo, type TestRepo } from '../helpers/repo.js';
+import { commitThroughHook, putCliInNodeModules, putCliOnPath, tryGit, withGitRepo, type TestRepo } from '../helpers/repo.js';
 
 const MB = 1024 * 1024;
 /** Incompressible bytes, so that a blob's size is not an artefact of zeros. */
@@ -20,11 +20,7 @@ function snapshot(repo: TestRepo): string {
   return [repo.git('ls-files', '-s', '-z'), repo.git('status', '--porcelain=v1', '-z', '--untracked-files=all')].join('\n---\n');
 }
 
-/** A real `git commit`; git hands the hook's stdout to stderr, so `out` holds both. */
-function commit(repo: TestRepo, message: string, extraEnv: Record<string, string> = {}, ...flags: string[]) {
-  const result = tryGit(repo, ['commit', '-q', '-m', message, ...flags], extraEnv);
-  return { ...result, out: result.stdout + result.stderr };
-}
+const commit = commitThroughHook;
 
 /** A repository as a Python user has it: no package.json; init installs the policy and the hook. */
 function pythonRepo(repo: TestRepo, policy?: string): void {

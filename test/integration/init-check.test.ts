@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/messages.js';
 import { BLOCK_BEGIN } from '../../src/policy/block.js';
-import { makeScratch, openTestRepo, TREE_GENERATOR, withGitRepo, type TestRepo } from '../helpers/repo.js';
+import { makeScratch, openTestRepo, withGitRepo, type TestRepo, withGeneratedRepo } from '../helpers/repo.js';
 
 const TRACKED_NAMES = new Set(['metrics.json', 'metadata.json', 'commit.txt']);
 
@@ -31,13 +31,7 @@ function expectedTracked(dir: string): string[] {
 
 describe('init on a generated experiment repository', () => {
   it('stages exactly the tracked run files, keeps user lines, is idempotent, and check catches a force-add', () => {
-    const scratch = makeScratch();
-    try {
-      execFileSync(process.execPath, [TREE_GENERATOR, '--out', scratch.dir, '--runs', '200', '--workspace-files', '20', '--git'], {
-        env: scratch.env,
-        stdio: 'ignore',
-      });
-      const repo = openTestRepo(scratch.dir, scratch.home, scratch.env);
+    return withGeneratedRepo({ runs: 200, workspaceFiles: 20 }, async (repo) => {
       const userLines = readFileSync(path.join(repo.dir, '.gitignore'), 'utf8');
 
       const init = repo.cli('init');
@@ -85,9 +79,7 @@ describe('init on a generated experiment repository', () => {
       const broken = repo.cli('check');
       expect(broken.code).toBe(2);
       expect(broken.stderr).toMatch(/^artifacts: artifacts\.policy\.yaml:\d+:\d+: /);
-    } finally {
-      scratch.cleanup();
-    }
+    });
   });
 });
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, makeScratch, openTestRepo, putCliOnPath, TREE_GENERATOR, tryGit, withArtifactsOnPath, withGitRepo, type TestRepo } from '../helpers/repo.js';
+import { BIN, commitThroughHook, putCliOnPath, tryGit, withArtifactsOnPath, withGitRepo, type TestRepo, withGeneratedRepo } from '../helpers/repo.js';
 
 const MANIFEST = 'runs/runs_manifest.json';
 
@@ -18,11 +18,10 @@ interface Row {
 const committed = (repo: TestRepo) => JSON.parse(repo.git('show', `HEAD:${MANIFEST}`)) as { total_runs: number; frameworks: Record<string, number>; last_updated: string | null; runs: Row[] };
 const rowOf = (manifest: { runs: Row[] }, runPath: string) => manifest.runs.find((r) => r.path === runPath);
 
-/** Commits what is staged the way a hook would: refresh the manifest from the index, then commit. */
-/** A commit through the installed pre-commit hook, which refreshes and stages the manifest. */
-function commitThroughHook(repo: TestRepo, message: string): string {
+/** A commit through the installed pre-commit hook, which refreshes and stages the manifest; its output. */
+function commitWithHook(repo: TestRepo, message: string): string {
   putCliOnPath(repo);
-  const commit = tryGit(repo, ['commit', '-q', '-m', message]);
+  const commit = commitThroughHook(repo, message);
   expect(commit.code, commit.stderr).toBe(0);
   return commit.stderr;
 }
@@ -62,24 +61,14 @@ function expectedRows(repo: TestRepo): Row[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function generated(runs: number): { repo: TestRepo; cleanup(): void } {
-  const scratch = makeScratch();
-  execFileSync(process.execPath, [TREE_GENERATOR, '--out', scratch.dir, '--runs', String(runs), '--workspace-files', '2', '--git'], {
-    env: scratch.env,
-    stdio: 'ignore',
-  });
-  return { repo: openTestRepo(scratch.dir, scratch.home, scratch.env), cleanup: scratch.cleanup };
-}
-
 describe('the manifest of a generated experiment repository', () => {
-  it('commits rows matching the committed files, with the oddities, and a second rebuild changes nothing', () => {
-    const { repo, cleanup } = generated(30);
-    try {
+  it('commits rows matching the committed files, with the oddities, and a second rebuild changes nothing', () =>
+    withGeneratedRepo({ runs: 30, workspaceFiles: 2 }, (repo) => {
       putCliOnPath(repo);
       expect(repo.cli('init').code).toBe(0);
       repo.git('add', '-A');
       // Through the installed hook: it checks, then refreshes and stages the manifest.
-      const hookSaid = commitThroughHook(repo, 'runs');
+      const hookSaid = commitWithHook(repo, 'runs');
       expect(hookSaid).toContain(`${MANIFEST}: refreshed and staged`);
       // run 2's metrics.json is truncated: one warning, with line:col.
       expect(hookSaid.split('\n').filter((l) => l.includes('warning'))).toEqual([
@@ -137,10 +126,7 @@ describe('the manifest of a generated experiment repository', () => {
       expect(csv.stdout.split('\r\n').filter((l) => l !== '')).toHaveLength(3);
       expect(repo.cli('runs', '--where', 'nope=1').code).toBe(2);
       expect(repo.cli('runs', '--where', 'framework').code).toBe(2);
-    } finally {
-      cleanup();
-    }
-  });
+    }));
 });
 
 describe('refresh from the index', () => {
@@ -153,7 +139,7 @@ describe('refresh from the index', () => {
     });
     expect(repo.cli('init').code).toBe(0);
     repo.git('add', '-A');
-    commitThroughHook(repo, 'runs');
+    commitWithHook(repo, 'runs');
   };
 
   it('uses the staged values of a partially staged metrics.json', () =>
@@ -162,7 +148,7 @@ describe('refresh from the index', () => {
       repo.write({ 'runs/fw/r1/metrics.json': '{"total_tokens_in": 111, "total_tokens_out": 2}\n' });
       repo.git('add', 'runs/fw/r1/metrics.json');
       repo.write({ 'runs/fw/r1/metrics.json': '{"total_tokens_in": 222, "total_tokens_out": 2}\n' });
-      commitThroughHook(repo, 'partial');
+      commitWithHook(repo, 'partial');
       expect(rowOf(committed(repo), 'fw/r1')?.total_tokens_in).toBe(111);
       expect(rowOf(committed(repo), 'fw/r2')?.total_tokens_in).toBe(10);
       // The work tree still holds the unstaged value, and only that file is modified.
@@ -187,7 +173,7 @@ describe('refresh from the index', () => {
       repo.git('rm', '-r', '-q', '--cached', 'runs/fw/r2');
       repo.write({ 'runs/fw/r4/metrics.json': '{"total_tokens_in": 4}\n' });
       repo.git('add', 'runs/fw/r4');
-      commitThroughHook(repo, 'delete r2, add r4');
+      commitWithHook(repo, 'delete r2, add r4');
       const manifest = committed(repo);
       expect(manifest.runs.map((r) => r.path)).toEqual(['fw/r1', 'fw/r4', 'other/r3']);
       expect(manifest.total_runs).toBe(3);
@@ -202,7 +188,7 @@ describe('refresh from the index', () => {
       repo.write({ 'runs/fw/r1/metadata.json': '{"start_time": "2024-01-01T00:00:00Z"}\n' });
       repo.write({ [MANIFEST]: '{"runs": []}\n' });
       repo.git('add', '-A');
-      commitThroughHook(repo, 'older');
+      commitWithHook(repo, 'older');
       const manifest = committed(repo);
       expect(manifest.last_updated).toBe('2024-01-01T00:00:00Z');
       expect(manifest.total_runs).toBe(3);
@@ -304,7 +290,7 @@ describe('merging branches', () => {
     });
     expect(repo.cli('init').code).toBe(0);
     repo.git('add', '-A');
-    commitThroughHook(repo, 'base');
+    commitWithHook(repo, 'base');
   };
 
   it('merges two branches that add different runs and change one run in different files, with the driver', () =>
@@ -320,12 +306,12 @@ describe('merging branches', () => {
       repo.write({ 'runs/fw/from-feature/metrics.json': '{"total_tokens_in": 7}\n' });
       repo.write({ 'runs/fw/shared/metadata.json': '{\n  "verification_status": "verified"\n}\n' });
       repo.git('add', '-A');
-      commitThroughHook(repo, 'feature');
+      commitWithHook(repo, 'feature');
       repo.git('checkout', '-q', 'main');
       repo.write({ 'runs/other/from-main/metrics.json': '{"total_tokens_in": 8}\n' });
       repo.write({ 'runs/fw/shared/metrics.json': '{\n  "total_tokens_in": 100,\n  "total_tokens_out": 1\n}\n' });
       repo.git('add', '-A');
-      commitThroughHook(repo, 'main');
+      commitWithHook(repo, 'main');
 
       repo.git('merge', '-q', '--no-edit', 'feature');
       const manifest = committed(repo);
@@ -342,11 +328,11 @@ describe('merging branches', () => {
       repo.git('checkout', '-q', '-b', 'feature');
       repo.write({ 'runs/fw/shared/metadata.json': '{\n  "verification_status": "verified"\n}\n' });
       repo.git('add', '-A');
-      commitThroughHook(repo, 'feature');
+      commitWithHook(repo, 'feature');
       repo.git('checkout', '-q', 'main');
       repo.write({ 'runs/fw/shared/metadata.json': '{\n  "verification_status": "failed"\n}\n' });
       repo.git('add', '-A');
-      commitThroughHook(repo, 'main');
+      commitWithHook(repo, 'main');
       let stderr = '';
       try {
         execFileSync('git', ['merge', '--no-edit', 'feature'], { cwd: repo.dir, env: repo.env, stdio: 'pipe' });
@@ -372,11 +358,11 @@ describe('merging branches', () => {
       repo.git('checkout', '-q', '-b', 'feature');
       repo.write({ 'runs/fw/from-feature/metrics.json': '{"total_tokens_in": 7}\n' });
       repo.git('add', '-A');
-      commitThroughHook(repo, 'feature');
+      commitWithHook(repo, 'feature');
       repo.git('checkout', '-q', 'main');
       repo.write({ 'runs/fw/from-main/metrics.json': '{"total_tokens_in": 8}\n' });
       repo.git('add', '-A');
-      commitThroughHook(repo, 'main');
+      commitWithHook(repo, 'main');
       expect(() => execFileSync('git', ['merge', '--no-edit', 'feature'], { cwd: repo.dir, env: repo.env, stdio: 'pipe' })).toThrow();
       const runs = repo.cli('runs');
       expect(runs.code).toBe(2);

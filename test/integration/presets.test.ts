@@ -5,7 +5,7 @@
 import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { putCliOnPath, tryGit, withGitRepo, type TestRepo } from '../helpers/repo.js';
+import { commitThroughHook, putCliOnPath, tryGit, withGitRepo, type TestRepo } from '../helpers/repo.js';
 
 const BIG = Buffer.alloc(2 * 1024 * 1024, 7); // over limits.file: must never be staged
 
@@ -23,8 +23,8 @@ function initDetect(repo: TestRepo, preset: string): { stdout: string; detected:
 }
 
 function commitAll(repo: TestRepo): void {
-  const commit = tryGit(repo, ['commit', '-q', '-m', 'runs']);
-  expect(commit.stderr + commit.stdout).not.toMatch(/blocked/);
+  const commit = commitThroughHook(repo, 'runs');
+  expect(commit.out).not.toMatch(/blocked/);
   expect(commit.code).toBe(0);
 }
 

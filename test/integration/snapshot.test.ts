@@ -1,5 +1,4 @@
 // snapshot against real repositories and real commits, through the built CLI.
-import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,25 +6,17 @@ import { openRepo } from '../../src/git/repo.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { Classifier } from '../../src/policy/classifier.js';
 import { commitSnapshot, planSnapshot } from '../../src/snapshot/snapshot.js';
-import { makeScratch, openTestRepo, TREE_GENERATOR, withGitRepo, type TestRepo, putCliOnPath, tryGit } from '../helpers/repo.js';
+import { withGitRepo, type TestRepo, putCliOnPath, tryGit, withGeneratedRepo } from '../helpers/repo.js';
 
 /** A generated repository after `init`, its small run files committed; big files 200 KB (under limits.file) unless said. */
-function generated(fn: (repo: TestRepo) => void, bigBytes = 200_000): void {
-  const scratch = makeScratch();
-  try {
-    execFileSync(process.execPath, [TREE_GENERATOR, '--out', scratch.dir, '--runs', '6', '--workspace-files', '3', '--big-bytes', String(bigBytes), '--git'], {
-      env: scratch.env,
-      stdio: 'ignore',
-    });
-    const repo = openTestRepo(scratch.dir, scratch.home, scratch.env);
+function generated(fn: (repo: TestRepo) => void, bigBytes = 200_000): Promise<void> {
+  return withGeneratedRepo({ runs: 6, workspaceFiles: 3, bigBytes }, (repo) => {
     putCliOnPath(repo); // commits go through the installed hook, as for a user
     expect(repo.cli('init').code).toBe(0);
     repo.git('add', '-A');
     repo.git('commit', '-q', '-m', 'track runs');
     fn(repo);
-  } finally {
-    scratch.cleanup();
-  }
+  });
 }
 
 const runsOf = (repo: TestRepo, framework: string) => readdirSync(path.join(repo.dir, 'runs', framework)).sort();
@@ -249,13 +240,7 @@ describe('snapshot', () => {
     }));
 
   it('leaves the index, HEAD and the work tree as they were when a file vanishes half way', async () => {
-    const scratch = makeScratch();
-    try {
-      execFileSync(process.execPath, [TREE_GENERATOR, '--out', scratch.dir, '--runs', '3', '--workspace-files', '2', '--big-bytes', '1000', '--git'], {
-        env: scratch.env,
-        stdio: 'ignore',
-      });
-      const repo = openTestRepo(scratch.dir, scratch.home, scratch.env);
+    return withGeneratedRepo({ runs: 3, workspaceFiles: 2, bigBytes: 1_000 }, async (repo) => {
       expect(repo.cli('init').code).toBe(0);
       repo.write({ 'unrelated.txt': 'staged\n' });
       repo.git('add', 'unrelated.txt');
@@ -268,9 +253,7 @@ describe('snapshot', () => {
       await expect(commitSnapshot(gitRepo, classifier, plan)).rejects.toThrow(/did not match any files/);
       expect(state(repo)).toEqual(before);
       expect(repo.git('tag', '-l').trim()).toBe('');
-    } finally {
-      scratch.cleanup();
-    }
+    });
   });
 });
 

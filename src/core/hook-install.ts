@@ -10,8 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { readIfExists, writeAtomic } from '../fs/atomic.js';
-import { configValues, gitCommonDir, setLocalConfig, unsetLocalConfig } from '../git/hooks.js';
-import type { Repo } from '../git/repo.js';
+import { configValues, gitCommonDir } from '../git/hooks.js';
+import { configSet, configUnset, type Repo } from '../git/repo.js';
 import { messages, shellLiteral } from '../messages.js';
 
 export const HUSKY_DIR = '.husky';
@@ -362,8 +362,8 @@ export async function uninstallHook(repo: Repo): Promise<UninstallAction[]> {
   if (ownsHusky && remaining.length === 0) {
     if (local && local.value.replace(/\/+$/, '') === HOOKS_PATH) {
       const before = state?.hooksPathBefore ?? null;
-      if (before === null) await unsetLocalConfig(repo, 'core.hooksPath');
-      else await setLocalConfig(repo, 'core.hooksPath', before);
+      if (before === null) await configUnset(repo.root, 'core.hooksPath');
+      else await configSet(repo.root, 'core.hooksPath', before);
       actions.push({ path: 'core.hooksPath', detail: messages.uninstall.restoredHooksPath(before) });
     }
     if (await exists(path.join(huskyDir, '_'))) {

@@ -26,12 +26,3 @@ export async function configValues(repo: Repo, key: string): Promise<ScopedValue
   for (let i = 0; i + 1 < fields.length; i += 2) values.push({ scope: fields[i] as string, value: fields[i + 1] as string });
   return values;
 }
-
-export async function setLocalConfig(repo: Repo, key: string, value: string): Promise<void> {
-  await git(['config', '--local', key, value], { cwd: repo.root });
-}
-
-export async function unsetLocalConfig(repo: Repo, key: string): Promise<void> {
-  // Exit 5: the key was not set; nothing to do.
-  await git(['config', '--local', '--unset', key], { cwd: repo.root, okExitCodes: [5] });
-}

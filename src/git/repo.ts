@@ -138,3 +138,8 @@ export async function configGet(cwd: string, key: string): Promise<string | unde
 export async function configSet(cwd: string, key: string, value: string): Promise<void> {
   await git(['config', '--local', key, value], { cwd });
 }
+
+export async function configUnset(cwd: string, key: string): Promise<void> {
+  // Exit 5: the key was not set; nothing to do.
+  await git(['config', '--local', '--unset', key], { cwd, okExitCodes: [5] });
+}

@@ -64,8 +64,15 @@ const policyText = fc
     ].join('\n');
   });
 
-/** The known divergence: the `ignore` package reads '?' as a character, git as a byte. */
+/**
+ * The known divergence: the `ignore` package reads '?' as a character, git as a byte. Where it can matter
+ * (a '?' in the policy, a non-ASCII path), `ignore` is asked in byte space instead: the block and the path
+ * spelled one character per UTF-8 byte, so that its '?' is git's. Case folding would then also fold Latin-1
+ * letters that are really UTF-8 bytes, so with core.ignoreCase those few cases are left to the git test.
+ */
 const questionMarkOnMultibyte = (policy: string, file: string) => policy.includes('?') && /[^\u0000-\u007f]/.test(file);
+const asBytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+let inByteSpace = 0;
 
 const seen = { track: 0, other: 0 };
 
@@ -79,9 +86,15 @@ describe('random policies and trees', () => {
         if (!compiled) throw new Error('no root');
         for (const file of samplePolicyPaths(compiled.root, [...classifier.policy.never, ...(classifier.policy.ignore ?? [])], PATHS_PER_POLICY, seed)) {
           const verdict = classifier.classify(file);
-          if (verdict === 'outside' || questionMarkOnMultibyte(text, file)) continue;
+          if (verdict === 'outside') continue;
+          let ignored: boolean;
+          if (questionMarkOnMultibyte(text, file)) {
+            if (ignoreCase) continue;
+            ignored = ignore({ ignorecase: false }).add(compileBlockLines(classifier).map(asBytes)).ignores(asBytes(file));
+            inByteSpace++;
+          } else ignored = ig.ignores(file);
           seen[verdict === 'track' ? 'track' : 'other']++;
-          expect({ file, ignored: ig.ignores(file) }).toEqual({ file, ignored: verdict !== 'track' });
+          expect({ file, ignored }).toEqual({ file, ignored: verdict !== 'track' });
         }
       }),
       { numRuns: IN_PROCESS_RUNS, seed: 20261122 },
@@ -89,6 +102,7 @@ describe('random policies and trees', () => {
     // Both verdicts were exercised plenty, so agreement says something.
     expect(seen.track).toBeGreaterThan(IN_PROCESS_RUNS * 10);
     expect(seen.other).toBeGreaterThan(IN_PROCESS_RUNS * 10);
+    expect(inByteSpace).toBeGreaterThan(0);
   });
 
   it(`git add -A stages exactly what the classifier tracks, and check is clean (${GIT_RUNS} repositories)`, async () => {

@@ -1,7 +1,7 @@
 // `artifacts hook pre-commit`, runnable without the CLI framework: bin/artifacts.js dispatches the plain
 // `hook pre-commit [--json]` here (it runs on every commit, so it loads only what the hook needs), and the
 // clipanion command calls the same function (help, and any other spelling of the arguments).
-import type { AfterPassStep } from './core/precommit.js';
+import type { AfterPassStep, PreCommitResult } from './core/precommit.js';
 import { EXIT, UserError } from './errors.js';
 import type { Repo } from './git/repo.js';
 
@@ -26,11 +26,13 @@ export async function hookPreCommit({ json, stdout, stderr }: HookIo): Promise<n
     stderr.write(`${messages.hook.skipped}\n`);
     return 0;
   }
-  const [{ openRepo, configBool }, { findWorkTree }, { loadPreCommit, runPreCommit }, { renderHook }] = await Promise.all([
+  const [{ openRepo, configBool }, { findWorkTree }, { loadPreCommit, runPreCommit }, { renderHook }, { ObjectReader }, { touchedPaths }] = await Promise.all([
     import('./git/repo.js'),
     import('./git/discover.js'),
     import('./core/precommit.js'),
     import('./render.js'),
+    import('./git/git.js'),
+    import('./git/staged.js'),
   ]);
   // git runs the hook at the top of the work tree: when that is plainly so (a .git here, no GIT_DIR), the
   // root needs no git process, and core.ignoreCase is asked alongside the policy and the staged diff.
@@ -44,8 +46,21 @@ export async function hookPreCommit({ json, stdout, stderr }: HookIo): Promise<n
   } else {
     repo = await openRepo(cwd);
   }
-  const { classifier, source, diff } = await loadPreCommit(repo, ignoreCase);
-  const result = await runPreCommit(repo, classifier, { policySource: source, diff, afterPass: [refreshManifests] });
+  // One cat-file process for every read of the hook (the policy, the runs' source files, the manifests).
+  repo.objects = new ObjectReader({ cwd: repo.root });
+  let result: PreCommitResult;
+  try {
+    const { classifier, source, diff } = await loadPreCommit(repo, ignoreCase);
+    // The manifests the refresh will splice into, read while the checks run (when the commit touches a root).
+    if (touchedPaths(diff).some((file) => classifier.rootOf(file) !== undefined)) {
+      repo.objects.prefetch(classifier.policy.roots.flatMap((root) => (root.manifest === undefined ? [] : [`HEAD:${root.path}/${root.manifest}`])));
+    }
+    result = await runPreCommit(repo, classifier, { policySource: source, diff, afterPass: [refreshManifests] });
+  } catch (error) {
+    await repo.objects.close().catch(() => {}); // the first failure is the one to report
+    throw error;
+  }
+  await repo.objects.close();
   for (const warning of result.warnings) stderr.write(`artifacts: warning: ${warning}\n`);
   stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderHook(result));
   return result.ok ? 0 : 1;

@@ -2,7 +2,7 @@
 // the index (never the work tree). Its cost follows the staged paths and the runs they touch: three git
 // processes (diff --cached, ls-files on the touched runs, one cat-file --batch-check), whatever the number of
 // runs in the repository. Returns data; never writes to the index or the work tree.
-import { type IndexListing, listStaged } from '../git/blobs.js';
+import { type IndexListing, listStaged, readObjects } from '../git/blobs.js';
 import { type Repo } from '../git/repo.js';
 import {
   blobSizes,
@@ -57,14 +57,20 @@ export interface PreCommitOptions {
   diff?: RawGroup;
 }
 
-/** Reads the policy being committed and the staged changes at once: the hook's two first questions to git. */
+/**
+ * Reads the policy being committed and the staged changes at once: the hook's two first questions to git.
+ * The staged policy is HEAD's unless the staged changes touch it (or there is no HEAD yet), so it is read
+ * from HEAD's tree, alongside the diff, without the index (whose reading grows with the repository).
+ */
 export async function loadPreCommit(
   repo: Repo,
   /** core.ignoreCase still being asked (the hook asks it alongside): set on repo before the classifier is built. */
   ignoreCase?: Promise<boolean>,
 ): Promise<{ classifier: Classifier; source: 'index' | 'work tree'; diff: RawGroup }> {
-  const [{ policy, source }, diff, caseless] = await Promise.all([loadCommitPolicy(repo), stagedDiff(repo), ignoreCase ?? repo.ignoreCase]);
+  const [[headPolicy], diff, caseless] = await Promise.all([readObjects(repo, [`HEAD:${POLICY_FILE}`]), stagedDiff(repo), ignoreCase ?? repo.ignoreCase]);
   repo.ignoreCase = caseless;
+  const staged = !headPolicy || touchedPaths(diff).includes(POLICY_FILE) ? await readStaged(repo, POLICY_FILE) : headPolicy.toString('utf8');
+  const { policy, source } = await parseCommitPolicy(repo, staged);
   return { classifier: new Classifier(policy, { ignoreCase: caseless }), source, diff };
 }
 
@@ -88,7 +94,11 @@ export async function loadCommitClassifier(repo: Repo): Promise<{ classifier: Cl
 }
 
 async function loadCommitPolicy(repo: Repo): Promise<{ policy: Policy; source: 'index' | 'work tree' }> {
-  const staged = await readStaged(repo, POLICY_FILE);
+  return parseCommitPolicy(repo, await readStaged(repo, POLICY_FILE));
+}
+
+/** The staged policy text (null: none staged) parsed, through the cache; else the work tree's. */
+async function parseCommitPolicy(repo: Repo, staged: string | null): Promise<{ policy: Policy; source: 'index' | 'work tree' }> {
   const gitDir = gitDirOf(repo.root);
   const policy = staged === null ? await loadPolicyCached(repo.root, gitDir) : await parsePolicyCached(staged, `${POLICY_FILE} (staged)`, gitDir);
   return { policy, source: staged === null ? 'work tree' : 'index' };

@@ -1,7 +1,7 @@
 // Reading staged content: index entries with their object ids, and blobs by the hundred through one
 // `git cat-file --batch`. The manifest is computed from these, never from the work tree, so that a
 // partially staged file contributes exactly what will be committed.
-import { git, splitNul } from './git.js';
+import { git, ObjectReader, splitNul } from './git.js';
 import type { Repo } from './repo.js';
 
 export interface StagedEntry {
@@ -42,31 +42,18 @@ export async function listStaged(repo: Repo, pathspecs: readonly string[] | null
 
 /**
  * The content of each object named by `specs` (object ids, or `REV:PATH` such as `HEAD:runs/m.json` and
- * `:runs/m.json` for the index), in one `git cat-file --batch`; null for an object that does not exist.
- * Specs must not contain a newline (object ids never do; callers check paths).
+ * `:runs/m.json` for the index); null for an object that does not exist. Through the repository's open
+ * reader when it has one (the hook's), else one `git cat-file --batch` for these specs.
  */
 export async function readObjects(repo: Repo, specs: readonly string[]): Promise<Array<Buffer | null>> {
   if (specs.length === 0) return [];
-  // --batch: for each input line, "<oid> <type> <size>\n<content>\n", or "<spec> missing\n" (also
-  // "ambiguous"); the content is raw bytes, so the output is parsed as a Buffer, never as text.
-  const { stdout } = await git(['cat-file', '--batch'], { cwd: repo.root, input: `${specs.join('\n')}\n`, env: repo.env });
-  const results: Array<Buffer | null> = [];
-  let at = 0;
-  for (let i = 0; i < specs.length; i++) {
-    const eol = stdout.indexOf(0x0a, at);
-    if (eol === -1) throw new Error(`git cat-file --batch: output ended before object ${i + 1} of ${specs.length}`);
-    const header = stdout.toString('utf8', at, eol);
-    at = eol + 1;
-    const parts = header.split(' ');
-    if (parts.length !== 3 || !/^\d+$/.test(parts[2] as string)) {
-      results.push(null); // "<spec> missing" or "<spec> ambiguous": no such object
-      continue;
-    }
-    const size = Number(parts[2]);
-    results.push(parts[1] === 'blob' ? stdout.subarray(at, at + size) : null);
-    at += size + 1; // the content, then the newline git adds after it
+  if (repo.objects !== undefined) return repo.objects.read(specs);
+  const reader = new ObjectReader({ cwd: repo.root, ...(repo.env ? { env: repo.env } : {}) });
+  try {
+    return await reader.read(specs);
+  } finally {
+    await reader.close();
   }
-  return results;
 }
 
 /**

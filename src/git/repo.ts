@@ -1,7 +1,7 @@
 // Typed git queries, all through the one boundary in git.ts. Every listing is read with -z.
 import { GitError, UserError } from '../errors.js';
 import { messages } from '../messages.js';
-import { git, joinNul, splitNul } from './git.js';
+import { git, joinNul, type ObjectReader, splitNul } from './git.js';
 
 export interface Repo {
   /** Absolute path of the work tree's top level; every path we handle is relative to it, with '/'. */
@@ -13,6 +13,11 @@ export interface Repo {
    * points GIT_INDEX_FILE at the temporary index its commit is built in.
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * A `git cat-file --batch` kept open for this repository's reads (the hook opens one and closes it at the
+   * end). Never copied into a Repo with another `env`: its `:PATH` reads see the index it was opened on.
+   */
+  objects?: ObjectReader;
 }
 
 export async function openRepo(cwd: string): Promise<Repo> {

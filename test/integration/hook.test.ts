@@ -174,6 +174,30 @@ describe('the hook in a Python repository (no package.json)', () => {
       expect(staged.stats.runs).toBe(2);
     }));
 
+  it('judges by the policy being committed: HEAD\'s while the commit leaves it alone, else the staged one', () =>
+    withGitRepo((repo) => {
+      pythonRepo(repo, SMALL_LIMITS); // policy committed
+      const policyFile = path.join(repo.dir, 'artifacts.policy.yaml');
+      const raised = SMALL_LIMITS.replace('file: 8KB', 'file: 64KB');
+      // Raised in the work tree only: the committed 8 KB still holds.
+      writeFileSync(policyFile, raised);
+      repo.write({ 'runs/fw/r1/metrics.json': bytes(12 * 1024) });
+      repo.git('add', 'runs');
+      const unstaged = commit(repo, 'unstaged raise');
+      expect(unstaged.code).toBe(1);
+      expect(unstaged.out).toMatch(/> limits\.file 8 KB/);
+      // Staged with the commit: the raised limit is the one judged.
+      repo.git('add', 'artifacts.policy.yaml');
+      expect(commit(repo, 'staged raise').code).toBe(0);
+      // A lower limit staged, HEAD's higher one left behind: the staged one.
+      writeFileSync(policyFile, SMALL_LIMITS.replace('file: 8KB', 'file: 4KB'));
+      repo.write({ 'runs/fw/r2/metrics.json': bytes(6 * 1024) });
+      repo.git('add', '-A');
+      const lowered = commit(repo, 'staged lower');
+      expect(lowered.code).toBe(1);
+      expect(lowered.out).toMatch(/> limits\.file 4 KB/);
+    }));
+
   it('blocks a rename onto a `never` name and names the old path', () =>
     withGitRepo((repo) => {
       pythonRepo(repo);

@@ -2,7 +2,7 @@
 // the index (never the work tree). Its cost follows the staged paths and the runs they touch: three git
 // processes (diff --cached, ls-files on the touched runs, one cat-file --batch-check), whatever the number of
 // runs in the repository. Returns data; never writes to the index or the work tree.
-import { type IndexListing, listStaged, readObjects } from '../git/blobs.js';
+import { type IndexListing, readObjects } from '../git/blobs.js';
 import { type Repo } from '../git/repo.js';
 import {
   blobSizes,
@@ -12,6 +12,7 @@ import {
   type RawGroup,
   readStaged,
   stagedDiff,
+  stagedEntriesUnder,
   touchedPaths,
 } from '../git/staged.js';
 import { loadPins, parsePins, PINS_FILE, type Pins } from '../pins/pins.js';
@@ -113,7 +114,7 @@ export async function runPreCommit(
   const { changes } = diff;
   const runs = touchedRuns(classifier, changes);
   // The whole index of the touched runs: their tracked total after the commit, partial staging included.
-  const listed: IndexListing = { folders: runs, entries: runs.length === 0 ? [] : await listStaged(repo, runs) };
+  const listed: IndexListing = { folders: runs, entries: await stagedEntriesUnder(repo, runs, diff) };
   // An unmerged path (stages 1-3) counts once: git refuses the commit before it anyway.
   const listing = listed.entries.filter((e, i, all) => e.path !== all[i - 1]?.path);
   const oids = [...changes, ...listing].filter((e) => e.mode !== GITLINK).map((e) => e.oid);

@@ -1,7 +1,8 @@
 // Git queries of the pre-commit hook and of `check --staged` / `check --range`: what is being committed
 // (the index, never the work tree), what a range of commits changed, and blob sizes. All through git.ts,
 // all parsed from -z output, every path passed after `--` or on stdin.
-import { readObjects } from './blobs.js';
+import { listStaged, readObjects, type StagedEntry } from './blobs.js';
+import { GitError } from '../errors.js';
 import { git, joinNul, splitNul } from './git.js';
 import type { Repo } from './repo.js';
 
@@ -33,18 +34,20 @@ export interface RawGroup {
   changes: Change[];
   /** Paths deleted (not judged, but a run losing its files loses its manifest row). */
   removed: string[];
+  /** Unmerged paths (a conflict not yet resolved). */
+  unmerged: string[];
 }
 
 export function parseRaw(output: Buffer, commits = false): RawGroup[] {
   const tokens = splitNul(output);
-  const groups: RawGroup[] = [{ commit: null, changes: [], removed: [] }];
+  const groups: RawGroup[] = [{ commit: null, changes: [], removed: [], unmerged: [] }];
   for (let i = 0; i < tokens.length; i++) {
     // `log -z` puts a newline before the first record after a commit id (paths are read below, verbatim).
     const token = (tokens[i] as string).replace(/^\n/, '');
     if (!token.startsWith(':')) {
       // A commit id (`diff-tree --stdin`, `log --format=%H`), possibly after a newline; `log -z` also
       // leaves empty fields between commits.
-      if (commits && token.trim() !== '') groups.push({ commit: token.trim(), changes: [], removed: [] });
+      if (commits && token.trim() !== '') groups.push({ commit: token.trim(), changes: [], removed: [], unmerged: [] });
       continue;
     }
     const [, mode = '', , oid = '', statusField = ''] = token.slice(1).split(' ');
@@ -53,6 +56,7 @@ export function parseRaw(output: Buffer, commits = false): RawGroup[] {
     const twoPaths = status === 'R' || status === 'C';
     const second = twoPaths ? (tokens[++i] as string) : undefined;
     if (status === 'D') (groups[groups.length - 1] as RawGroup).removed.push(first);
+    if (status === 'U') (groups[groups.length - 1] as RawGroup).unmerged.push(first);
     if (!CONTENT_STATUSES.has(status)) continue;
     const change: Change = { status: status as Change['status'], path: second ?? first, mode, oid };
     if (second !== undefined) change.oldPath = first;
@@ -127,6 +131,35 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * The index entries under the given folders (run folders), given the staged diff: HEAD's tree there plus
+ * the staged changes, which is what the index holds. Read from the trees of those folders only, this costs
+ * the same in any repository, where `git ls-files` reads the whole index. `git ls-files` it is when the
+ * index has unmerged entries or there is no HEAD yet (the first commit).
+ */
+export async function stagedEntriesUnder(repo: Repo, folders: readonly string[], diff: RawGroup): Promise<StagedEntry[]> {
+  if (folders.length === 0) return [];
+  if (diff.unmerged.length === 0) {
+    let head: TreeEntry[] | null = null;
+    try {
+      head = await treeEntriesUnder(repo, 'HEAD', folders);
+    } catch (error) {
+      if (!(error instanceof GitError)) throw error; // no HEAD: listed from the index below
+    }
+    if (head !== null) {
+      const inFolders = (file: string) => folders.some((folder) => file.startsWith(`${folder}/`));
+      const entries = new Map<string, StagedEntry>(head.map((e) => [e.path, { path: e.path, mode: e.mode, oid: e.oid, stage: 0 }]));
+      for (const file of diff.removed) entries.delete(file);
+      for (const change of diff.changes) {
+        if (change.status === 'R' && change.oldPath !== undefined) entries.delete(change.oldPath);
+        if (inFolders(change.path)) entries.set(change.path, { path: change.path, mode: change.mode, oid: change.oid, stage: 0 });
+      }
+      return [...entries.values()];
+    }
+  }
+  return listStaged(repo, folders);
 }
 
 /** The files under the given folders (run folders) in a commit's tree, sizes included (`-l`), for `check --range`. */

@@ -37,12 +37,13 @@ describe('parseRaw', () => {
       { status: 'A', path: 'added', mode: '100644', oid: b },
       { status: 'M', path: 'sub', mode: '160000', oid: b },
     ]);
+    expect(parseRaw(Buffer.from(raw))[0]?.unmerged).toEqual(['conflict']);
   });
   it('groups diff-tree --stdin output by commit, even when a path looks like an object id', () => {
     const raw = [a, `:000000 100644 ${zero} ${b} A`, b, b, `:000000 100644 ${zero} ${a} A`, 'x', ''].join('\0');
     expect(parseRaw(Buffer.from(raw), true)).toEqual([
-      { commit: a, changes: [{ status: 'A', path: b, mode: '100644', oid: b }], removed: [] },
-      { commit: b, changes: [{ status: 'A', path: 'x', mode: '100644', oid: a }], removed: [] },
+      { commit: a, changes: [{ status: 'A', path: b, mode: '100644', oid: b }], removed: [], unmerged: [] },
+      { commit: b, changes: [{ status: 'A', path: 'x', mode: '100644', oid: a }], removed: [], unmerged: [] },
     ]);
   });
 });

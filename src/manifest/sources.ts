@@ -1,7 +1,7 @@
 // Rows from the two places a run's files can be read: the index (staged blobs, what will be committed)
 // and the work tree (what a runner just wrote). Both yield, per run folder, its row or null when the run
 // has no tracked file there (deleted).
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { listStaged, readObjects } from '../git/blobs.js';
@@ -58,13 +58,21 @@ export async function rowsFromIndex(repo: Repo, classifier: Classifier, root: Po
 export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: PolicyRoot, runPaths: readonly string[] | null): RunRows {
   const result: RunRows = { rows: new Map(), warnings: [] };
   const files = sourceFiles(root.fields);
+  const list = (folder: string) => listDir(repo.root, folder, result.warnings);
   const readRun = (runPath: string) => {
     const loc = classifier.runOf(runPath);
-    if (!loc || loc.root !== root || loc.inner !== '' || !hasTrackedFile(repo.root, classifier, runPath)) {
+    if (!loc || loc.root !== root || loc.inner !== '') {
       result.rows.set(runPath, null);
       return;
     }
-    const contents = new Map(files.map((f) => [f, readOrNull(path.join(repo.root, runPath, f))]));
+    const entries = list(runPath);
+    // Unreadable (permission denied): warned, and no verdict: a rebuild leaves the run out, an update leaves its row.
+    if (entries === null) return;
+    if (!hasTrackedFile(repo.root, classifier, runPath, entries, result.warnings)) {
+      result.rows.set(runPath, null);
+      return;
+    }
+    const contents = new Map(files.map((f) => [f, readOrNull(repo.root, `${runPath}/${f}`, result.warnings)]));
     const { row, warnings } = extractRow(root, { runPath, captures: loc.fields }, contents);
     result.rows.set(runPath, row);
     result.warnings.push(...warnings);
@@ -76,7 +84,7 @@ export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: Polic
   const levels = root.run.length;
   const walk = (folder: string, depth: number) => {
     if (depth === levels) return readRun(folder);
-    for (const entry of listDir(path.join(repo.root, folder))) {
+    for (const entry of list(folder) ?? []) {
       if (!entry.isDirectory()) continue;
       const child = `${folder}/${entry.name}`;
       if (classifier.classifyFolder(child) === 'enter') walk(child, depth + 1);
@@ -86,35 +94,39 @@ export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: Polic
   return result;
 }
 
-function listDir(dir: string) {
+/** A folder's entries: none when it does not exist, null when it cannot be read (warned, with its path). */
+function listDir(repoRoot: string, folder: string, warnings: string[]): Dirent[] | null {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return readdirSync(path.join(repoRoot, folder), { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw error;
+    warnings.push(messages.manifest.unreadableFolder(folder, code ?? (error as Error).message));
+    return null;
   }
 }
 
-function readOrNull(file: string): Buffer | null {
+function readOrNull(repoRoot: string, file: string, warnings: string[]): Buffer | null {
   try {
-    return readFileSync(file);
+    return readFileSync(path.join(repoRoot, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
-    throw error;
+    warnings.push(messages.manifest.unreadableFile(file, code ?? (error as Error).message));
+    return null;
   }
 }
 
-/** Whether the folder holds a file the policy tracks, looking into the folders the policy enters only. */
-function hasTrackedFile(repoRoot: string, classifier: Classifier, folder: string): boolean {
-  const entries = listDir(path.join(repoRoot, folder));
+/** Whether the folder (its `entries`) holds a file the policy tracks, looking into the folders the policy enters only. */
+function hasTrackedFile(repoRoot: string, classifier: Classifier, folder: string, entries: readonly Dirent[], warnings: string[]): boolean {
   for (const entry of entries) {
     if (entry.isFile() && classifier.classify(`${folder}/${entry.name}`) === 'track') return true;
   }
   for (const entry of entries) {
     const child = `${folder}/${entry.name}`;
-    if (entry.isDirectory() && classifier.classifyFolder(child) === 'enter' && hasTrackedFile(repoRoot, classifier, child)) return true;
+    if (!entry.isDirectory() || classifier.classifyFolder(child) !== 'enter') continue;
+    const inner = listDir(repoRoot, child, warnings);
+    if (inner !== null && hasTrackedFile(repoRoot, classifier, child, inner, warnings)) return true;
   }
   return false;
 }

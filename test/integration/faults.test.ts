@@ -107,7 +107,7 @@ function changeRuns(repo: TestRepo, count: number, step: number, added: number):
 const figures: KillFigures[] = [];
 /** Kills in the tests of this file (the seeded schedules and the fixed points), for the summary line. */
 let kills = 0;
-const ROUNDS = 5;
+const ROUNDS = 4;
 
 afterAll(() => {
   const scheduled = figures.reduce((sum, f) => sum + f.kills, 0);
@@ -172,7 +172,7 @@ describe('SIGKILL at seeded points over the whole run', () => {
             expect(r.git('config', '--get', 'merge.artifacts-manifest.driver').trim()).toBe('artifacts manifest merge %O %A %B %P');
             return rerun;
           },
-          rounds: 6,
+          rounds: 5,
           seed: 803,
         }),
       );
@@ -230,7 +230,7 @@ describe('SIGKILL at seeded points over the whole run', () => {
             if (r.staged().length === 0) return { code: 0, stdout: head, stderr: '' };
             return tryGit(r, ['commit', '-q', '-m', 'runs']);
           },
-          rounds: 6,
+          rounds: 5,
           seed: 805,
         }),
       );

@@ -1,7 +1,7 @@
 // SIGKILL at chosen moments: a seeded schedule of kill delays spread over a command's normal lifetime, a
 // fresh copy of the repository for every kill, and the checks that must hold whatever moment the kill hit.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -281,11 +281,4 @@ export async function killSchedule(scenario: KillScenario): Promise<KillFigures>
     `[figures] SIGKILL ${figures.label}: ${figures.kills} kills over 0-${figures.duration} ms: ${figures.old} left the old files, ${figures.new} the new, ${figures.mixed} some of each; ${figures.leftovers} left a temporary file or lock, removed by the rerun${scenario.stagedByCommand ? `; ${figures.partlyStaged} left the manifest staged, not yet committed` : ''}`,
   );
   return figures;
-}
-
-/** Removes a stale file if present; true when it was there. */
-export function removeIfPresent(file: string): boolean {
-  if (!existsSync(file)) return false;
-  unlinkSync(file);
-  return true;
 }

@@ -29,6 +29,25 @@ export function shellLiteral(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Why a write failed, by errno code (see writeRefused). */
+const WRITE_REFUSED: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file would be larger than the file size limit (`ulimit -f`) or the file system allows',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+};
+
+const WRITE_REFUSED_NEXT: Readonly<Record<string, string>> = {
+  ENOSPC: 'free some space',
+  EDQUOT: 'free some space or raise the quota',
+  EFBIG: 'raise the limit (`ulimit -f unlimited`)',
+  EROFS: 'remount it writable',
+  EACCES: 'give yourself write access to the file and its folder',
+  EPERM: 'give yourself write access to the file and its folder',
+};
+
 export const messages = {
   gitMissing: 'git was not found on PATH: install git (2.25 or newer) and try again.',
   gitTooOld: (found: string, minimum: string) => `${found} is too old: artifacts needs git ${minimum} or newer; upgrade git.`,
@@ -37,6 +56,11 @@ export const messages = {
     `${cwd} is a bare repository: artifacts works on a work tree (run it in a clone with checked-out files).`,
   noPolicy: (file: string) => `no ${file} at the repository root: run \`artifacts init\` to create one from a preset.`,
   unreadable: (file: string, why: string) => `cannot read ${file}: ${why}`,
+  checkUnreadable: (folder: string, why: string) => `cannot read ${showPath(folder)}/ (${why}): the files in it are not checked`,
+  gitWarning: (line: string) => `git: ${line.replace(/^warning:\s*/, '')} (what git could not read is not checked)`,
+  writeRefused: (file: string, code: string) =>
+    `cannot write ${showPath(file)}: ${WRITE_REFUSED[code] ?? 'the file system refused the write'} (${code}). ` +
+    `${showPath(file)} was left as it was (nothing partial was written): ${WRITE_REFUSED_NEXT[code] ?? 'fix that'}, then run the command again.`,
   unknownPreset: (name: string, known: readonly string[]) =>
     `unknown preset "${name}": the presets are ${known.join(', ')} (see \`artifacts presets\`).`,
 
@@ -163,6 +187,9 @@ export const messages = {
 
   manifest: {
     malformed: (file: string, error: string) => `${showPath(file)}: ${error} (the fields it feeds are null in that run's row, which records the error)`,
+    unreadableFolder: (folder: string, why: string) =>
+      `cannot read ${showPath(folder)}/ (${why}): the runs in it are skipped (left out of a rebuild; an update leaves their rows as they were)`,
+    unreadableFile: (file: string, why: string) => `cannot read ${showPath(file)} (${why}): the fields it feeds are null`,
     lockTimeout: (lock: string, pid: number | null) =>
       `gave up waiting for ${lock}${pid === null ? '' : ` (held by process ${pid})`}: if no artifacts command is running, delete the lock file and retry.`,
     unmerged: (path: string) =>

@@ -206,34 +206,26 @@ export async function installHook(repo: Repo, options: InstallOptions = {}): Pro
 
   const newState: HookState = state ?? { version: 1, setHooksPath: false, hooksPathBefore: null, files: {} };
   let changed = false;
-  const huskyReady = effective !== undefined && isOurs(effective.value) && (await exists(path.join(repo.root, HOOKS_PATH, 'h')));
+  const huskyReady = effective !== undefined && isOurs(effective.value) && (await huskyComplete(repo.root));
   if (!huskyReady) {
     changed = true;
     if (!state) {
       newState.setHooksPath = !(local && isOurs(local.value));
       newState.hooksPathBefore = local?.value ?? null;
     }
-    if (!dryRun) {
-      const why = await runHusky(repo.root);
-      if (why) return { status: 'refused', detail: messages.install.huskyFailed(why) };
-    }
   }
+  const writes: Array<{ file: string; text: string }> = [];
   for (const [name, block] of files) {
     const relative = `${HUSKY_DIR}/${name}`;
     const file = path.join(repo.root, HUSKY_DIR, name);
     const existing = await readIfExists(file);
     const text = insertBlock(existing, block);
     if (!(relative in newState.files)) newState.files[relative] = existing === null || existing === '' ? 'created' : 'inserted';
-    if (text === existing) continue;
-    changed = true;
-    if (!dryRun) {
-      await writeAtomic(file, text);
-      await chmod(file, 0o755);
-    }
+    if (text !== existing) writes.push({ file, text });
   }
-
+  changed ||= writes.length > 0;
   const notes: string[] = [];
-  const prepare = await addPrepareScript(repo, dryRun);
+  const prepare = await addPrepareScript(repo, true);
   if (prepare) {
     if (prepare.changed) {
       changed = true;
@@ -241,7 +233,26 @@ export async function installHook(repo: Repo, options: InstallOptions = {}): Pro
     }
     notes.push(prepare.note);
   }
-  if (!dryRun && (changed || !state)) await writeState(commonDir, newState);
+
+  if (!dryRun) {
+    // The record of what init changes is written before the changes: an init killed half way leaves a record
+    // that still says what was there before it (core.hooksPath, files it created), which the next init
+    // keeps and `artifacts uninstall` restores. Written after, a kill in between would make the next init
+    // take core.hooksPath and .husky/pre-commit for the user's own.
+    if (changed || !state) await writeState(commonDir, newState);
+    if (!huskyReady) {
+      const why = await runHusky(repo.root);
+      if (why) {
+        if (!state) await rm(path.join(commonDir, STATE_FILE), { force: true }); // nothing was installed
+        return { status: 'refused', detail: messages.install.huskyFailed(why) };
+      }
+    }
+    for (const { file, text } of writes) {
+      await writeAtomic(file, text);
+      await chmod(file, 0o755);
+    }
+    if (prepare?.changed) await addPrepareScript(repo, false);
+  }
 
   const detail = changed
     ? messages.install.installed(`${HUSKY_DIR}/pre-commit (core.hooksPath=${HOOKS_PATH})`) +
@@ -253,6 +264,17 @@ export async function installHook(repo: Repo, options: InstallOptions = {}): Pro
     path: `${HUSKY_DIR}/pre-commit`,
     detail: [detail, ...notes].join('; '),
   };
+}
+
+/**
+ * Whether husky's installer finished writing .husky/_ here. It removes husky.sh first and writes it last,
+ * after `h` and the dispatchers: an installer killed half way (or a linked worktree, where the untracked
+ * .husky/_ does not exist) lacks it, and git would then skip the pre-commit hook without a word; such a
+ * folder is installed again.
+ */
+async function huskyComplete(root: string): Promise<boolean> {
+  const files = ['h', 'pre-commit', 'husky.sh'].map((name) => path.join(root, HOOKS_PATH, name));
+  return (await Promise.all(files.map(exists))).every(Boolean);
 }
 
 /** husky's own installer (node_modules/husky/index.js): sets core.hooksPath and writes .husky/_. It works in the cwd. */

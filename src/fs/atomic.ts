@@ -1,16 +1,52 @@
 // Files we write are replaced whole: written to a temporary file beside them, flushed, then renamed over
 // the original, so a crash or a full disk leaves the old version or the new one, never half of either.
 import { readFileSync } from 'node:fs';
-import { readdir, stat, unlink } from 'node:fs/promises';
+import { readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { UserError } from '../errors.js';
+import { messages } from '../messages.js';
 
 /** How old a temporary file (write-file-atomic names it `<name>.<32-bit number>`, beside the target) must be to count as left behind. */
 const STALE_AFTER_MS = 60_000;
 
+/** Errors that say the file system would not take the bytes: the environment, not a bug (exit 2, with the file named). */
+const REFUSED_WRITE = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EACCES', 'EPERM']);
+
+// A file size limit (`ulimit -f`) makes write() fail with EFBIG and raise SIGXFSZ. Node ignores SIGXFSZ, but
+// write-file-atomic's signal-exit listens for it (to remove its temporary file) and then re-raises it, which
+// kills the process with no message and the manifest lock left behind. A listener of our own keeps
+// signal-exit from re-raising: the write fails with EFBIG, which is reported below like a full disk.
+if (process.platform !== 'win32' && process.listenerCount('SIGXFSZ') === 0) process.on('SIGXFSZ', () => {});
+
 export async function writeAtomic(file: string, content: string | Buffer): Promise<void> {
   await removeStaleTemporaries(file);
-  await writeFileAtomic(file, content, { encoding: 'utf8', fsync: true });
+  try {
+    // write-file-atomic issues one write() and does not look at the count it returns: on a nearly full disk,
+    // or past a file size limit, the kernel takes part of the bytes and the truncated temporary file would
+    // then be renamed over the original. So the bytes are written here, by writeFile (which writes until
+    // every byte is out, or throws ENOSPC / EFBIG), into the temporary file write-file-atomic has just
+    // created; it then flushes it (fsync), copies the original's mode and renames it, or removes it on any
+    // failure and on SIGINT/SIGTERM.
+    await writeFileAtomic(file, '', {
+      fsync: true,
+      tmpfileCreated: (tmpfile: string) => writeFile(tmpfile, content, 'utf8'),
+    });
+  } catch (error) {
+    throw asRefusedWrite(file, error);
+  }
+}
+
+/** A write the file system refused (full disk, size limit, read-only) as the user's error naming the file; anything else as it is. */
+export function asRefusedWrite(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code !== undefined && REFUSED_WRITE.has(code) ? new UserError(messages.writeRefused(shownPath(file), code)) : error;
+}
+
+/** The file as the user knows it: relative to the current folder when inside it, else absolute. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
 /**

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { asRefusedWrite } from './atomic.js';
 import { messages } from '../messages.js';
 
 const STALE_MS = 30_000;
@@ -32,13 +33,23 @@ async function acquire(lock: string): Promise<void> {
   const started = Date.now();
   let delay = 2;
   for (;;) {
+    let handle;
     try {
-      const handle = await open(lock, 'wx');
-      await handle.writeFile(`${process.pid}\n${hostname()}\n${new Date().toISOString()}\n`);
-      await handle.close();
-      return;
+      handle = await open(lock, 'wx');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw asRefusedWrite(lock, error);
+    }
+    if (handle) {
+      try {
+        await handle.writeFile(`${process.pid}\n${hostname()}\n${new Date().toISOString()}\n`);
+        await handle.close();
+        return;
+      } catch (error) {
+        // A full disk: a lock without its holder's pid could only be broken once STALE_MS old, so none is left.
+        await handle.close().catch(() => {});
+        await unlink(lock).catch(() => {});
+        throw asRefusedWrite(lock, error);
+      }
     }
     const holder = await readHolder(lock);
     if (holder && (await isStale(lock, holder))) {

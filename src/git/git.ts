@@ -34,6 +34,8 @@ export interface GitCallOptions {
 export interface GitResult {
   stdout: Buffer;
   exitCode: number;
+  /** What git said on stderr although it succeeded: warnings such as a folder it could not open. */
+  stderr: string;
 }
 
 /** Runs `git ARGS` with no shell in between; paths travel as argv or NUL-separated stdin, never as a string. */
@@ -54,7 +56,7 @@ export function git(args: readonly string[], options: GitCallOptions): Promise<G
     child.on('close', (code) => {
       const exitCode = code ?? -1;
       if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
-        resolve({ stdout: Buffer.concat(out), exitCode });
+        resolve({ stdout: Buffer.concat(out), exitCode, stderr: Buffer.concat(err).toString('utf8') });
       } else {
         reject(new GitError(args, code, Buffer.concat(err).toString('utf8')));
       }

@@ -81,21 +81,33 @@ export async function listIndex(repo: Repo, pathspecs: readonly string[] = []): 
 }
 
 /** Untracked paths that git does not ignore: what `git add -A` would add. Nested repositories end with '/'. */
-export async function listUntracked(repo: Repo, pathspecs: readonly string[] = []): Promise<string[]> {
-  const { stdout } = await git(['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], {
+export async function listUntracked(repo: Repo, pathspecs: readonly string[] = [], warnings?: string[]): Promise<string[]> {
+  const result = await git(['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], {
     cwd: repo.root,
     env: repo.env,
   });
-  return splitNul(stdout);
+  collectWarnings(result.stderr, warnings);
+  return splitNul(result.stdout);
 }
 
 /**
  * Untracked paths that git ignores. `--directory` makes git report a wholly ignored folder as one entry
  * ending in '/' instead of walking into it: this is what keeps the cost independent of workspace sizes.
  */
-export async function listIgnoredUntracked(repo: Repo, pathspecs: readonly string[]): Promise<string[]> {
+export async function listIgnoredUntracked(repo: Repo, pathspecs: readonly string[], warnings?: string[]): Promise<string[]> {
   const args = ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ...pathspecs];
-  return splitNul((await git(args, { cwd: repo.root, env: repo.env })).stdout);
+  const result = await git(args, { cwd: repo.root, env: repo.env });
+  collectWarnings(result.stderr, warnings);
+  return splitNul(result.stdout);
+}
+
+/**
+ * A listing that succeeded can still have skipped something: git says so on stderr (`warning: could not
+ * open directory 'runs/x/': Permission denied`) and goes on. Those lines are passed on, in git's words.
+ */
+function collectWarnings(stderr: string, warnings: string[] | undefined): void {
+  if (!warnings) return;
+  for (const line of stderr.split('\n')) if (line.trim() !== '') warnings.push(messages.gitWarning(line.trim()));
 }
 
 /** Paths in the index that the ignore rules match: still committed, but new files like them would be hidden. */

@@ -48,15 +48,17 @@ export async function rebuildManifest(repo: Repo, classifier: Classifier, option
   const targets = manifestTargets(classifier);
   if (targets.length === 0) throw new UserError(messages.manifest.noManifest);
   for (const target of targets) {
-    const computed = await computeManifest(repo, classifier, target, options.from ?? 'index');
-    result.warnings.push(...computed.warnings);
     const file = path.join(repo.root, target.file);
-    const status = await withLock(file, async () => {
-      if ((await readIfExists(file)) === computed.text) return 'unchanged' as const;
-      await writeAtomic(file, computed.text);
-      return 'written' as const;
+    // Computed under the lock: a rebuild that read the runs before a runner's `manifest update` and wrote
+    // after it would drop that update's row.
+    await mkdir(path.dirname(file), { recursive: true });
+    await withLock(file, async () => {
+      const computed = await computeManifest(repo, classifier, target, options.from ?? 'index');
+      result.warnings.push(...computed.warnings);
+      const unchanged = (await readIfExists(file)) === computed.text;
+      if (!unchanged) await writeAtomic(file, computed.text);
+      result.manifests.push({ file: target.file, runs: computed.runs, status: unchanged ? 'unchanged' : 'written' });
     });
-    result.manifests.push({ file: target.file, runs: computed.runs, status });
   }
   return result;
 }
@@ -255,6 +257,7 @@ export async function updateManifest(repo: Repo, classifier: Classifier, runFold
     const layout = target.root;
     const file = path.join(repo.root, target.file);
     const result: UpdateResult = { file: target.file, runs: [], rebuilt: false, warnings: [] };
+    await mkdir(path.dirname(file), { recursive: true });
     await withLock(file, async () => {
       const current = await readIfExists(file);
       const base = current === null ? null : parseCanonical(layout, current);

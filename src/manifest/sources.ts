@@ -76,17 +76,24 @@ export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: Polic
   // Paths joined by hand: relative paths here are '/'-separated and normal, and path.join (which normalizes)
   // showed in the profile of a rebuild, once per file.
   const base = `${repo.root}${path.sep}`;
+  const list = (folder: string) => listDir(base, folder, result.warnings);
   const readRun = (runPath: string, loc = classifier.runOf(runPath)) => {
+    if (!loc || loc.root !== root || loc.inner !== '') {
+      result.rows.set(runPath, null);
+      return;
+    }
     // One listing of the run folder serves both questions: does it hold a tracked file, and which of the
     // source files exist (a missing one is null without a failed open).
-    const entries = loc && loc.root === root && loc.inner === '' ? listDir(`${base}${runPath}`) : [];
-    if (!loc || !hasTrackedFile(base, classifier, runPath, entries, files)) {
+    const entries = list(runPath);
+    // Unreadable (permission denied): warned, and no verdict: a rebuild leaves the run out, an update leaves its row.
+    if (entries === null) return;
+    if (!hasTrackedFile(base, classifier, runPath, entries, result.warnings, files)) {
       result.rows.set(runPath, null);
       return;
     }
     const present = new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
     const contents = new Map(
-      files.map((f) => [f, f.includes('/') || present.has(f) ? readOrNull(`${base}${runPath}/${f}`) : null]),
+      files.map((f) => [f, f.includes('/') || present.has(f) ? readOrNull(base, `${runPath}/${f}`, result.warnings) : null]),
     );
     const { row, warnings } = extractRow(root, { runPath, captures: loc.fields }, contents);
     result.rows.set(runPath, row);
@@ -99,7 +106,7 @@ export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: Polic
   const levels = root.run.length;
   const walk = (folder: string, depth: number) => {
     if (depth === levels) return readRun(folder);
-    for (const entry of listDir(`${base}${folder}`)) {
+    for (const entry of list(folder) ?? []) {
       if (!entry.isDirectory()) continue;
       const child = `${folder}/${entry.name}`;
       if (classifier.classifyFolder(child) === 'enter') walk(child, depth + 1);
@@ -109,31 +116,34 @@ export function rowsFromWorktree(repo: Repo, classifier: Classifier, root: Polic
   return result;
 }
 
-function listDir(dir: string): Dirent[] {
+/** A folder's entries: none when it does not exist, null when it cannot be read (warned, with its path). */
+function listDir(base: string, folder: string, warnings: string[]): Dirent[] | null {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return readdirSync(`${base}${folder}`, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw error;
+    warnings.push(messages.manifest.unreadableFolder(folder, code ?? (error as Error).message));
+    return null;
   }
 }
 
-function readOrNull(file: string): Buffer | null {
+function readOrNull(base: string, file: string, warnings: string[]): Buffer | null {
   try {
-    return readFileSync(file);
+    return readFileSync(`${base}${file}`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
-    throw error;
+    warnings.push(messages.manifest.unreadableFile(file, code ?? (error as Error).message));
+    return null;
   }
 }
 
 /**
- * Whether the folder (listed in `entries`) holds a file the policy tracks, looking into the folders the
- * policy enters only. The names in `first` (the row's source files) are asked first: usually the one answer needed.
+ * Whether the folder (its `entries`) holds a file the policy tracks, looking into the folders the policy
+ * enters only. The names in `first` (the row's source files) are asked first: usually the one answer needed.
  */
-function hasTrackedFile(base: string, classifier: Classifier, folder: string, entries: readonly Dirent[], first: readonly string[] = []): boolean {
+function hasTrackedFile(base: string, classifier: Classifier, folder: string, entries: readonly Dirent[], warnings: string[], first: readonly string[] = []): boolean {
   const files = entries.filter((entry) => entry.isFile());
   files.sort((a, b) => Number(first.includes(b.name)) - Number(first.includes(a.name)));
   for (const entry of files) {
@@ -141,7 +151,9 @@ function hasTrackedFile(base: string, classifier: Classifier, folder: string, en
   }
   for (const entry of entries) {
     const child = `${folder}/${entry.name}`;
-    if (entry.isDirectory() && classifier.classifyFolder(child) === 'enter' && hasTrackedFile(base, classifier, child, listDir(`${base}${child}`))) return true;
+    if (!entry.isDirectory() || classifier.classifyFolder(child) !== 'enter') continue;
+    const inner = listDir(base, child, warnings);
+    if (inner !== null && hasTrackedFile(base, classifier, child, inner, warnings)) return true;
   }
   return false;
 }

@@ -99,6 +99,7 @@ describe('random policies and trees', () => {
       }),
       { numRuns: IN_PROCESS_RUNS, seed: 20261122 },
     );
+    console.log(`[figures] property, in-process: ${IN_PROCESS_RUNS} policies, ${seen.track + seen.other} paths compared (${seen.track} tracked, ${seen.other} not)`);
     // Both verdicts were exercised plenty, so agreement says something.
     expect(seen.track).toBeGreaterThan(IN_PROCESS_RUNS * 10);
     expect(seen.other).toBeGreaterThan(IN_PROCESS_RUNS * 10);
@@ -132,6 +133,7 @@ describe('random policies and trees', () => {
       ),
       { numRuns: GIT_RUNS, seed: 20261122 },
     );
+    console.log(`[figures] property, real git: ${GIT_RUNS} repositories, ${throughGit.tracked + throughGit.other} paths through git add -A and check (${throughGit.tracked} tracked, ${throughGit.other} not)`);
     // Both verdicts went through git plenty of times, so the agreement says something.
     expect(throughGit.tracked).toBeGreaterThan(GIT_RUNS * 10);
     expect(throughGit.other).toBeGreaterThan(GIT_RUNS * 10);

@@ -266,7 +266,7 @@ describe('killed at fixed points', () => {
       const staged = repo.staged();
       const head = repo.git('rev-parse', 'HEAD');
       const killed = withArtifactsOnPath(repo);
-      killAfterGit(killed, `-c core.quotePath=false --no-optional-locks --literal-pathspecs add -- ${MANIFEST}`);
+      killAfterGit(killed, `-c core.quotePath=false --no-optional-locks --literal-pathspecs -c core.looseCompression=1 update-index --add -- ${MANIFEST}`);
       // git puts its own exec path first on a hook's PATH: the CLI the hook runs puts the git wrapper back.
       const bin = path.join(repo.home, 'hookbin');
       mkdirSync(bin);

@@ -104,7 +104,7 @@ function addToHeader(layout: Layout, state: ManifestState, row: Row): void {
 
 /** The file's text. */
 export function renderManifest(layout: Layout, state: ManifestState): string {
-  const header = headerLines(layout, state);
+  const header = headerLines(layout, state.last_updated, state.counts, state.lines.length);
   const runs = state.lines.length === 0 ? ['  "runs": []'] : ['  "runs": [', `    ${state.lines.join(',\n    ')}`, '  ]'];
   return `{\n${header.join('\n')}\n${runs.join('\n')}\n}\n`;
 }
@@ -113,6 +113,14 @@ function renderCounts(counts: Record<string, number>): string {
   const keys = Object.keys(counts).sort(comparePaths);
   return `{${keys.map((k) => pair(k, counts[k] as number)).join(', ')}}`;
 }
+
+/** The row lines of a manifest in the fixed layout, each read on demand (without indentation or comma). */
+interface RowLines {
+  readonly length: number;
+  line(i: number): string;
+}
+
+type Header = Pick<ManifestState, 'last_updated' | 'counts'>;
 
 /**
  * Reads a file written in the fixed layout for this root: the header is parsed and checked to be exactly
@@ -125,12 +133,6 @@ export function parseCanonical(layout: Layout, text: string): ManifestState | nu
   const runsAt = lines.findIndex((l) => l === '  "runs": [' || l === '  "runs": []');
   if (runsAt === -1) return null;
   const empty = lines[runsAt] === '  "runs": []';
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(`{${lines.slice(0, runsAt).join('')}"runs": []}`) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
   let rowLines: string[];
   if (empty) {
     if (runsAt !== lines.length - 1) return null;
@@ -146,6 +148,18 @@ export function parseCanonical(layout: Layout, text: string): ManifestState | nu
       rowLines[i - runsAt - 1] = line.slice(4, end);
     }
   }
+  const header = readHeader(layout, lines.slice(0, runsAt).join('\n'), { length: rowLines.length, line: (i) => rowLines[i] as string });
+  return header && { ...header, lines: rowLines };
+}
+
+/** The header lines of a canonical file (joined by newlines), checked to be what this layout writes for these rows. */
+function readHeader(layout: Layout, text: string, rows: RowLines): Header | null {
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(`{${text.split('\n').join('')}"runs": []}`) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
   const counts = emptyCounts(layout);
   for (const { key } of layout.counts) {
     const value = header[key];
@@ -154,23 +168,68 @@ export function parseCanonical(layout: Layout, text: string): ManifestState | nu
   }
   const lastUpdated = header.last_updated;
   if (lastUpdated !== null && typeof lastUpdated !== 'string') return null;
-  const state: ManifestState = { last_updated: lastUpdated, counts, lines: rowLines };
-  if (headerLines(layout, state).join('\n') !== lines.slice(0, runsAt).join('\n')) return null;
+  if (headerLines(layout, lastUpdated, counts, rows.length).join('\n') !== text) return null;
   // The first and last rows must have this layout's keys: a policy whose fields changed means a recompute.
-  for (const line of [rowLines[0], rowLines[rowLines.length - 1]]) {
-    if (line === undefined) continue;
+  for (const i of rows.length === 0 ? [] : [0, rows.length - 1]) {
+    const line = rows.line(i);
     const row = parseRowLine(line);
     if (row === null || serializeRow(layout, row) !== line) return null;
   }
-  return state;
+  return { last_updated: lastUpdated, counts };
 }
 
-function headerLines(layout: Layout, state: ManifestState): string[] {
+/**
+ * The same reading of a file given as bytes, its row lines found (by their newlines) but not decoded: the
+ * hook's refresh splices a few rows into a manifest of megabytes without turning all of it into text.
+ */
+function parseCanonicalBytes(layout: Layout, bytes: Buffer): { header: Header; rows: ByteRowLines } | null {
+  if (bytes.length < 5 || bytes.toString('latin1', 0, 2) !== '{\n' || bytes.toString('latin1', bytes.length - 3) !== '\n}\n') return null;
+  const marker = bytes.indexOf('\n  "runs": [');
+  if (marker === -1) return null;
+  const afterMarker = marker + '\n  "runs": ['.length;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const empty = afterMarker + 4 === bytes.length && bytes.toString('latin1', afterMarker, afterMarker + 4) === ']\n}\n';
+  if (!empty) {
+    const closing = bytes.length - '\n  ]\n}\n'.length;
+    if (bytes.toString('latin1', afterMarker, afterMarker + 1) !== '\n' || bytes.toString('latin1', closing) !== '\n  ]\n}\n') return null;
+    for (let at = afterMarker + 1; at <= closing; ) {
+      let eol = bytes.indexOf(0x0a, at);
+      if (eol === -1 || eol > closing) eol = closing;
+      starts.push(at);
+      ends.push(eol);
+      at = eol + 1;
+    }
+    const last = starts.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const [start, end] = [starts[i] as number, ends[i] as number];
+      // "    {…}," and, on the last line, "    {…}" (bytes compared one by one: no string per line)
+      const close = i === last ? end - 1 : end - 2;
+      const indented = bytes[start] === 0x20 && bytes[start + 1] === 0x20 && bytes[start + 2] === 0x20 && bytes[start + 3] === 0x20;
+      if (close < start + 4 || !indented || bytes[start + 4] !== 0x7b || bytes[close] !== 0x7d || (i !== last && bytes[end - 1] !== 0x2c)) return null;
+    }
+  }
+  const rows: ByteRowLines = {
+    length: starts.length,
+    line: (i) => bytes.toString('utf8', (starts[i] as number) + 4, contentEnd(i)),
+    bytes: (from, to) => bytes.subarray((starts[from] as number) + 4, contentEnd(to - 1)),
+  };
+  const contentEnd = (i: number) => (ends[i] as number) - (i === starts.length - 1 ? 0 : 1);
+  const header = readHeader(layout, bytes.toString('utf8', 2, marker), rows);
+  return header && { header, rows };
+}
+
+interface ByteRowLines extends RowLines {
+  /** Rows from..to-1 as they are in the file, the separators between them included. */
+  bytes(from: number, to: number): Buffer;
+}
+
+function headerLines(layout: Layout, lastUpdated: string | null, counts: ManifestState['counts'], total: number): string[] {
   return [
     `  ${pair('version', MANIFEST_VERSION)},`,
-    `  ${pair('last_updated', state.last_updated)},`,
-    `  ${pair('total_runs', state.lines.length)},`,
-    ...layout.counts.map(({ key }) => `  ${JSON.stringify(key)}: ${renderCounts(state.counts[key] ?? {})},`),
+    `  ${pair('last_updated', lastUpdated)},`,
+    `  ${pair('total_runs', total)},`,
+    ...layout.counts.map(({ key }) => `  ${JSON.stringify(key)}: ${renderCounts(counts[key] ?? {})},`),
   ];
 }
 
@@ -183,24 +242,32 @@ function parseRowLine(line: string): Row | null {
   }
 }
 
+/** A splice: the new header, and the rows as runs of the old rows kept ({from, to}) and new row lines. */
+interface SplicePlan extends Header {
+  pieces: Array<{ from: number; to: number } | string>;
+  total: number;
+}
+
 /**
  * Replaces, adds (Row) or removes (null) the rows at the given paths. Only the rows at the binary-search
  * probes are parsed; the header is adjusted from the rows that left and came. Returns null when a probed
  * line is not a row (the file was edited by hand): the caller then recomputes.
  */
-export function spliceRows(layout: Layout, state: ManifestState, changes: ReadonlyMap<string, Row | null>): ManifestState | null {
-  const { lines } = state;
+function planSplice(layout: Layout, header: Header, rows: RowLines, changes: ReadonlyMap<string, Row | null>): SplicePlan | null {
   const parsed = new Map<number, Row | null>();
   const rowAt = (i: number): Row | null => {
-    if (!parsed.has(i)) parsed.set(i, parseRowLine(lines[i] as string));
+    if (!parsed.has(i)) parsed.set(i, parseRowLine(rows.line(i)));
     return parsed.get(i) ?? null;
   };
   const paths = [...changes.keys()].sort(comparePaths);
-  const next: ManifestState = { last_updated: state.last_updated, counts: structuredClone(state.counts), lines: [] };
-  let recomputeLatest = false;
+  const next: ManifestState = { last_updated: header.last_updated, counts: structuredClone(header.counts), lines: [] };
+  const pieces: SplicePlan['pieces'] = [];
+  let total = rows.length;
+  const latestBefore = header.last_updated;
+  let lostLatest = false;
   let from = 0;
   for (const p of paths) {
-    let [lo, hi] = [from, lines.length];
+    let [lo, hi] = [from, rows.length];
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const row = rowAt(mid);
@@ -208,39 +275,76 @@ export function spliceRows(layout: Layout, state: ManifestState, changes: Readon
       if (comparePaths(rowPath(row), p) < 0) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = from; i < lo; i++) next.lines.push(lines[i] as string);
+    if (lo > from) pieces.push({ from, to: lo });
     from = lo;
-    if (lo < lines.length) {
+    if (lo < rows.length) {
       const old = rowAt(lo);
       if (old === null) return null;
       if (rowPath(old) === p) {
         from = lo + 1;
+        total--;
         for (const { key, field } of layout.counts) {
           const value = countKey(old[field]);
           const counts = next.counts[key] as Record<string, number>;
           if (value === null || counts[value] === undefined) continue;
           if (--counts[value] <= 0) delete counts[value];
         }
-        if (layout.lastUpdated.some((name) => old[name] === next.last_updated)) recomputeLatest = true;
+        if (latestBefore !== null && layout.lastUpdated.some((name) => old[name] === latestBefore)) lostLatest = true;
       }
     }
     const row = changes.get(p);
     if (row) {
-      next.lines.push(serializeRow(layout, row));
+      pieces.push(serializeRow(layout, row));
+      total++;
       addToHeader(layout, next, row);
     }
   }
-  for (let i = from; i < lines.length; i++) next.lines.push(lines[i] as string);
-  if (recomputeLatest) {
-    // A row that held last_updated left or changed: the latest time has to be found again.
-    next.last_updated = null;
-    for (const line of next.lines) {
-      const row = parseRowLine(line);
-      if (row === null) return null;
-      next.last_updated = latestOf(layout, row, next.last_updated);
+  if (from < rows.length) pieces.push({ from, to: rows.length });
+  // A row that held last_updated left or changed, and no new row reaches that time: find the latest again.
+  if (lostLatest && next.last_updated === latestBefore) {
+    const added = paths.map((p) => changes.get(p)).filter((row): row is Row => Boolean(row));
+    if (!added.some((row) => latestOf(layout, row, null) === latestBefore)) {
+      next.last_updated = null;
+      for (const piece of pieces) {
+        const lines = typeof piece === 'string' ? [piece] : Array.from({ length: piece.to - piece.from }, (_, k) => rows.line(piece.from + k));
+        for (const line of lines) {
+          const row = parseRowLine(line);
+          if (row === null) return null;
+          next.last_updated = latestOf(layout, row, next.last_updated);
+        }
+      }
     }
   }
-  return next;
+  return { last_updated: next.last_updated, counts: next.counts, pieces, total };
+}
+
+export function spliceRows(layout: Layout, state: ManifestState, changes: ReadonlyMap<string, Row | null>): ManifestState | null {
+  const { lines } = state;
+  const plan = planSplice(layout, state, { length: lines.length, line: (i) => lines[i] as string }, changes);
+  if (plan === null) return null;
+  const next = plan.pieces.flatMap((piece) => (typeof piece === 'string' ? [piece] : lines.slice(piece.from, piece.to)));
+  return { last_updated: plan.last_updated, counts: plan.counts, lines: next };
+}
+
+/**
+ * spliceRows and renderManifest on a file given as bytes: the rows that stay are copied as bytes, never
+ * decoded. The same bytes as the text path; null where that path would return null.
+ */
+export function spliceManifestBytes(layout: Layout, file: Buffer, changes: ReadonlyMap<string, Row | null>): Buffer | null {
+  const parsed = parseCanonicalBytes(layout, file);
+  if (parsed === null) return null;
+  const plan = planSplice(layout, parsed.header, parsed.rows, changes);
+  if (plan === null) return null;
+  const header = headerLines(layout, plan.last_updated, plan.counts, plan.total).join('\n');
+  if (plan.total === 0) return Buffer.from(`{\n${header}\n  "runs": []\n}\n`);
+  const parts: Buffer[] = [Buffer.from(`{\n${header}\n  "runs": [\n    `)];
+  const separator = Buffer.from(',\n    ');
+  plan.pieces.forEach((piece, i) => {
+    if (i > 0) parts.push(separator);
+    parts.push(typeof piece === 'string' ? Buffer.from(piece) : parsed.rows.bytes(piece.from, piece.to));
+  });
+  parts.push(Buffer.from('\n  ]\n}\n'));
+  return Buffer.concat(parts);
 }
 
 /** The rows of a canonical state, parsed. */

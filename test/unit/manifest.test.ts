@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { extractRow } from '../../src/manifest/extract.js';
-import { buildState, parseCanonical, renderManifest, spliceRows } from '../../src/manifest/format.js';
+import { buildState, parseCanonical, renderManifest, spliceManifestBytes, spliceRows } from '../../src/manifest/format.js';
 import { jsonErrorAt } from '../../src/manifest/json-error.js';
 import { mergeManifestTexts } from '../../src/manifest/merge.js';
 import { findRuns } from '../../src/manifest/query.js';
@@ -125,9 +125,32 @@ describe('the fixed layout', () => {
       const parsed = parseCanonical(root, text);
       expect(parsed).not.toBeNull();
       state = spliceRows(root, parsed!, changes)!;
+      const bytes = spliceManifestBytes(root, Buffer.from(text), changes);
       rows = [...rows.filter((r) => !changes.has(r.path as string)), ...[...changes.values()].filter((r): r is Row => r !== null)];
-      expect(renderManifest(root, state)).toBe(renderManifest(root, buildState(root, rows)));
+      const rebuilt = renderManifest(root, buildState(root, rows));
+      expect(renderManifest(root, state)).toBe(rebuilt);
+      expect(bytes?.toString('utf8')).toBe(rebuilt);
     }
+  });
+
+  it('splices a file given as bytes exactly as the text path: multi-byte names, down to no rows and back', () => {
+    const named = (n: number, extra: Partial<Row> = {}) => row(n, { path: `fw/ü実-${n} "q"`, run_id: `ü実-${n}`, ...extra });
+    let rows = [named(1), named(2), named(3, { start_time: '2026-05-01T00:00:00Z' })];
+    const steps: Array<Map<string, Row | null>> = [
+      new Map([[named(3).path as string, named(3, { start_time: '2025-01-01T00:00:00Z' })]]), // the latest row gets older
+      new Map([[named(1).path as string, null], [named(0).path as string, named(0)]]), // first row out, a new first row
+      new Map(rows.map((r) => [r.path as string, null] as [string, null])).set(named(0).path as string, null), // every row out
+      new Map([[named(9).path as string, named(9)]]), // from none to one
+    ];
+    let text = renderManifest(root, buildState(root, rows));
+    for (const changes of steps) {
+      const bytes = spliceManifestBytes(root, Buffer.from(text), changes);
+      rows = [...rows.filter((r) => !changes.has(r.path as string)), ...[...changes.values()].filter((r): r is Row => r !== null)];
+      const rebuilt = renderManifest(root, buildState(root, rows));
+      expect(bytes?.toString('utf8')).toBe(rebuilt);
+      text = rebuilt;
+    }
+    expect(JSON.parse(text).runs.map((r: Row) => r.run_id)).toEqual(['ü実-9']);
   });
 
   it('declines to splice a hand-edited file', () => {
@@ -136,6 +159,11 @@ describe('the fixed layout', () => {
     expect(parseCanonical(root, text.replace('"total_runs": 2', '"total_runs": 3'))).toBeNull();
     expect(parseCanonical(root, JSON.stringify(JSON.parse(text), null, 2))).toBeNull();
     expect(parseCanonical(root, text.replace('"framework": "baes", ', ''))).toBeNull();
+    const none = new Map<string, Row | null>();
+    expect(spliceManifestBytes(root, Buffer.from(text), none)?.toString()).toBe(text);
+    for (const edited of [text.replace('"total_runs": 2', '"total_runs": 3'), JSON.stringify(JSON.parse(text), null, 2), text.replace('"framework": "baes", ', ''), text.replace('},\n', '}\n'), `${text}\n`]) {
+      expect(spliceManifestBytes(root, Buffer.from(edited), none)).toBeNull();
+    }
   });
 
   it('merges rows by path: one-sided additions, deletions and changes; same-field changes conflict', () => {

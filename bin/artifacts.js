@@ -14,6 +14,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // The hook on every commit: its own small entry, without the CLI framework (`--help` goes through the CLI).
   const { main } = await import('../dist/hook.js');
   process.exitCode = await main(argv.slice(2));
+} else if (argv[0] === 'check' && argv.slice(1).every((a) => a === '--json')) {
+  // check's cost is start-up and git's walk of the tree: its own entry too (other options go through the CLI).
+  const { main } = await import('../dist/check.js');
+  process.exitCode = await main(argv.slice(1));
 } else {
   const { main } = await import('../dist/cli.js');
   process.exitCode = await main(argv);

@@ -7,6 +7,8 @@
 //   dist/hook.js         `artifacts hook pre-commit` without the CLI framework (bin/artifacts.js dispatches):
 //                        one self-contained file, no chunks, since Node 20 pays for each ES module it
 //                        resolves and links (the hook runs on every commit; its lazy imports are inlined)
+//   dist/check.js        `artifacts check [--json]` the same way: one self-contained file, so that git's walk
+//                        starts as soon as Node is up (check's cost is start-up and that walk)
 //   dist/index.js        the library entry
 //   dist/audit/worker.js audit's worker thread
 //   dist/chunk-*.js      code shared between them
@@ -89,4 +91,5 @@ await Promise.all([
     splitting: true,
   }),
   esbuild.build({ ...options, entryPoints: [{ in: 'src/hook-main.ts', out: 'hook' }], splitting: false }),
+  esbuild.build({ ...options, entryPoints: [{ in: 'src/check-main.ts', out: 'check' }], splitting: false }),
 ]);

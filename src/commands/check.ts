@@ -39,22 +39,8 @@ export class CheckCommand extends BaseCommand {
 
   protected async run(): Promise<number> {
     if (this.staged || this.range !== undefined) return this.runHookRules();
-    const [{ requireGitVersion }, { openPolicyContext }, { runCheck }, { renderCheck }] = await Promise.all([
-      import('../git/repo.js'),
-      import('./context.js'),
-      import('../core/check.js'),
-      import('../render.js'),
-    ]);
-    const [{ repo, classifier }] = await Promise.all([openPolicyContext(process.cwd()), requireGitVersion(process.cwd())]);
-    const result = await runCheck(repo, classifier);
-    if (this.json) {
-      const { ok, violations, warnings, pinned } = result;
-      this.context.stdout.write(`${JSON.stringify({ ok, violations, warnings, pinned }, null, 2)}\n`);
-    } else {
-      this.context.stdout.write(renderCheck(result));
-    }
-    for (const warning of result.warnings) this.context.stderr.write(`artifacts: warning: ${warning}\n`);
-    return result.ok ? 0 : 1;
+    const { checkCommand } = await import('../check-main.js');
+    return checkCommand({ json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 
   /** --staged and --range: the hook's rules engine, on the index or on a range of commits. */

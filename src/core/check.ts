@@ -8,15 +8,14 @@ import {
   type IndexEntry,
   listIgnoredTracked,
   listIgnoredUntracked,
-  listIndex,
-  listUntracked,
+  listIndexAndUntracked,
   type Repo,
 } from '../git/repo.js';
 import { readIfExists } from '../fs/atomic.js';
 import { loadPins, type Pins } from '../pins/pins.js';
 import { messages } from '../messages.js';
 import { compileBlockLines, splitGitignore } from '../policy/block.js';
-import type { Classifier } from '../policy/classifier.js';
+import type { Classifier, ClassifierBatch } from '../policy/classifier.js';
 
 export type ViolationKind = 'would-commit' | 'hidden' | 'tracked-ignored' | 'tracked-never' | 'stale-block' | 'unsupported';
 
@@ -80,19 +79,26 @@ export function indexViolations(
   pinned?: string[],
 ): Pending[] {
   const found: Pending[] = [];
-  for (const { path: file, mode } of index) {
-    if (mode === '160000') {
-      if (classifier.rootOf(file)) found.push({ path: file, kind: 'unsupported', expected: 'run files', actual: 'a submodule' });
-      continue;
-    }
-    const verdict = classifier.classify(file);
-    if (verdict === 'never') found.push({ path: file, kind: 'tracked-never', expected: POLICY_WORD.never, actual: 'in the index' });
-    else if (verdict === 'ignore') {
-      if (pins?.isPinned(file)) pinned?.push(file);
-      else found.push({ path: file, kind: 'tracked-ignored', expected: POLICY_WORD.ignore, actual: 'in the index' });
-    }
-  }
+  const batch = classifier.batch();
+  for (const entry of index) judgeIndexEntry(batch, entry, found, pins, pinned);
   return found;
+}
+
+/** indexViolations() for one entry, adding to `found`; returns whether the entry lies under a root. */
+function judgeIndexEntry(batch: ClassifierBatch, entry: IndexEntry, found: Pending[], pins?: Pins, pinned?: string[]): boolean {
+  const file = entry.path;
+  if (entry.mode === '160000') {
+    const inRoot = batch.inRoot(file);
+    if (inRoot) found.push({ path: file, kind: 'unsupported', expected: 'run files', actual: 'a submodule' });
+    return inRoot;
+  }
+  const verdict = batch.classify(file);
+  if (verdict === 'track') return true; // only a root holds tracked files
+  if (verdict === 'outside') return false;
+  if (verdict === 'never') found.push({ path: file, kind: 'tracked-never', expected: POLICY_WORD.never, actual: 'in the index' });
+  else if (pins?.isPinned(file)) pinned?.push(file);
+  else found.push({ path: file, kind: 'tracked-ignored', expected: POLICY_WORD.ignore, actual: 'in the index' });
+  return batch.inRoot(file);
 }
 
 /** Compares the .gitignore's managed block with what the policy compiles to. */
@@ -113,65 +119,105 @@ export async function blockViolation(repo: Repo, classifier: Classifier): Promis
   };
 }
 
-/** `pins`: the snapshots' pinned paths; read from artifacts.pins.json at the repository root when not given. */
-export async function runCheck(repo: Repo, classifier: Classifier, pins?: Pins): Promise<CheckResult> {
-  const rootPaths = classifier.roots.map((compiled) => compiled.root.path);
-  // Four listings at once; the two walking ones are exactly check's floor (see the benchmark).
-  // git goes on past a folder it cannot open (permission denied) and says so on stderr: collected as warnings.
-  const gitWarnings: string[] = [];
-  const [index, untracked, ignoredUntracked, ignoredTracked, stale, loadedPins] = await Promise.all([
-    listIndex(repo),
-    listUntracked(repo, [], gitWarnings),
-    listIgnoredUntracked(repo, rootPaths, gitWarnings),
-    listIgnoredTracked(repo, rootPaths),
-    blockViolation(repo, classifier),
-    pins ?? loadPins(repo.root),
-  ]);
-  const pinned: string[] = [];
-  const pending: Pending[] = indexViolations(classifier, index, loadedPins, pinned);
-  const warnings: string[] = [...new Set(gitWarnings)];
-  const tracked = new Set(index.map((entry) => entry.path));
-  let files = index.filter((entry) => classifier.rootOf(entry.path)).length;
+/** The git listings check reads. */
+export interface CheckListings {
+  index: Promise<IndexEntry[]>;
+  untracked: Promise<string[]>;
+  ignoredUntracked: Promise<string[]>;
+  ignoredTracked: Promise<string[]>;
+  /**
+   * git goes on past a folder it cannot open (permission denied) and says so on stderr: the walks add those
+   * lines here, complete once `untracked` and `ignoredUntracked` are in.
+   */
+  gitWarnings: string[];
+}
 
-  for (const file of ignoredTracked) {
-    if (classifier.classify(file) === 'track') {
+/**
+ * Starts the listings at once. The two walks are exactly check's floor (see the benchmark); the index comes
+ * with the walk of the whole tree, from the same git process. The ignored index entries have a process of
+ * their own: in the walk under the roots they would lengthen the walk that ends last.
+ */
+export function startListings(repo: Repo, rootPaths: readonly string[]): CheckListings {
+  const gitWarnings: string[] = [];
+  const all = listIndexAndUntracked(repo, gitWarnings);
+  return {
+    index: all.then((listed) => listed.index),
+    untracked: all.then((listed) => listed.untracked),
+    ignoredUntracked: listIgnoredUntracked(repo, rootPaths, gitWarnings),
+    ignoredTracked: listIgnoredTracked(repo, rootPaths),
+    gitWarnings,
+  };
+}
+
+/**
+ * `pins`: the snapshots' pinned paths; read from artifacts.pins.json at the repository root when not given.
+ * `listings`: startListings() for this repository and these roots, when the caller started them early.
+ */
+export async function runCheck(repo: Repo, classifier: Classifier, pins?: Pins, listings?: CheckListings): Promise<CheckResult> {
+  const listed = listings ?? startListings(repo, classifier.roots.map((compiled) => compiled.root.path));
+  const stale = blockViolation(repo, classifier);
+  const loadingPins = pins ?? loadPins(repo.root);
+  // Each listing is judged as soon as it and those before it are in, while git still walks for the rest;
+  // Promise.all only makes every failure a handled one (the first awaited is thrown).
+  Promise.all([listed.index, listed.ignoredTracked, listed.untracked, listed.ignoredUntracked, stale, loadingPins]).catch(() => {});
+  const [index, loadedPins] = await Promise.all([listed.index, loadingPins]);
+  const pinned: string[] = [];
+  // One batch for every question: git lists a folder's files together, and each folder is worked out once.
+  const batch = classifier.batch();
+  const pending: Pending[] = [];
+  let files = 0;
+  for (let i = 0; i < index.length; i++) if (judgeIndexEntry(batch, index[i] as IndexEntry, pending, loadedPins, pinned)) files++;
+  const ignoredTracked = await listed.ignoredTracked;
+  for (let i = 0; i < ignoredTracked.length; i++) {
+    const file = ignoredTracked[i] as string;
+    if (batch.classify(file) === 'track') {
       pending.push({ path: file, kind: 'hidden', expected: POLICY_WORD.track, actual: 'ignored by git (still in the index)' });
     }
   }
-  for (const entry of untracked) {
+  const untracked = await listed.untracked;
+  for (let i = 0; i < untracked.length; i++) {
+    const entry = untracked[i] as string;
     if (entry.endsWith('/')) {
       // git lists a nested repository as a folder and does not look inside.
       if (classifier.rootOf(entry)) pending.push({ path: entry, kind: 'unsupported', expected: 'run files', actual: 'a nested git repository' });
       continue;
     }
-    const verdict = classifier.classify(entry);
+    const verdict = batch.classify(entry);
     if (verdict !== 'outside') files++;
     if (verdict === 'never' || verdict === 'ignore') {
       pending.push({ path: entry, kind: 'would-commit', expected: POLICY_WORD[verdict], actual: 'git add -A would add it' });
     }
   }
   const hidden = new Set<string>();
+  // git lists untracked files only: a tracked one can come from the walk into ignored folders alone, so the
+  // set of tracked paths is built when a first hidden file turns up.
+  let tracked: Set<string> | undefined;
   const reportHidden = (file: string) => {
+    tracked ??= new Set(index.map((entry) => entry.path));
     if (hidden.has(file) || tracked.has(file)) return;
     hidden.add(file);
     pending.push({ path: file, kind: 'hidden', expected: POLICY_WORD.track, actual: 'ignored by git' });
   };
-  for (const entry of ignoredUntracked) {
+  const ignoredUntracked = await listed.ignoredUntracked;
+  const warnings: string[] = [...new Set(listed.gitWarnings)];
+  for (let i = 0; i < ignoredUntracked.length; i++) {
+    const entry = ignoredUntracked[i] as string;
     if (!entry.endsWith('/')) {
-      if (classifier.classify(entry) === 'track') reportHidden(entry);
+      if (batch.classify(entry) === 'track') reportHidden(entry);
       continue;
     }
     // git skipped this whole folder. Only when the policy could track something inside do we look in,
     // and then only into the folders the policy enters: workspaces stay unvisited.
-    if (classifier.classifyFolder(entry) === 'enter') {
-      await walkTracked(repo.root, entry.slice(0, -1), classifier, reportHidden, warnings);
+    if (batch.classifyFolder(entry) === 'enter') {
+      await walkTracked(repo.root, entry.slice(0, -1), batch, reportHidden, warnings);
     }
   }
 
   const needRules = pending.filter((v) => v.kind !== 'stale-block' && v.kind !== 'unsupported').map((v) => v.path);
   const rules = await decidingRules(repo, [...new Set(needRules)]);
   const violations = pending.map((v) => explain(v, rules.get(v.path) ?? null));
-  if (stale) violations.push(explain(stale, null));
+  const staleBlock = await stale;
+  if (staleBlock) violations.push(explain(staleBlock, null));
   violations.sort(
     (a, b) => VIOLATION_ORDER.indexOf(a.kind) - VIOLATION_ORDER.indexOf(b.kind) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
   );
@@ -199,7 +245,7 @@ export function explain(v: Pending, rule: IgnoreRule | null): Violation {
 async function walkTracked(
   root: string,
   folder: string,
-  classifier: Classifier,
+  classifier: ClassifierBatch,
   report: (file: string) => void,
   warnings: string[],
 ): Promise<void> {

@@ -80,6 +80,34 @@ export async function listIndex(repo: Repo, pathspecs: readonly string[] = []): 
   return entries;
 }
 
+/**
+ * listIndex() and listUntracked() from one git process, which reads the index once: `-t` tags each record,
+ * '?' for an untracked path, another letter for an index entry.
+ */
+export async function listIndexAndUntracked(repo: Repo, warnings?: string[]): Promise<{ index: IndexEntry[]; untracked: string[] }> {
+  const args = ['ls-files', '-z', '-t', '--stage', '--others', '--exclude-standard', '--'];
+  const result = await git(args, { cwd: repo.root, env: repo.env });
+  collectWarnings(result.stderr, warnings);
+  const records = splitNul(result.stdout);
+  const index: IndexEntry[] = [];
+  const untracked: string[] = [];
+  let previous = '';
+  // An indexed loop: it runs once per file of the repository, before the JIT has warmed up.
+  for (let i = 0; i < records.length; i++) {
+    // "? <path>", or "<tag> <mode> <object> <stage>\t<path>"
+    const record = records[i] as string;
+    if (record.startsWith('? ')) {
+      untracked.push(record.slice(2));
+      continue;
+    }
+    const path = record.slice(record.indexOf('\t') + 1);
+    if (path === previous) continue; // the stages 1-3 of an unmerged path
+    previous = path;
+    index.push({ path, mode: record.slice(2, record.indexOf(' ', 2)) });
+  }
+  return { index, untracked };
+}
+
 /** Untracked paths that git does not ignore: what `git add -A` would add. Nested repositories end with '/'. */
 export async function listUntracked(repo: Repo, pathspecs: readonly string[] = [], warnings?: string[]): Promise<string[]> {
   const result = await git(['ls-files', '-z', '--others', '--exclude-standard', '--', ...pathspecs], {

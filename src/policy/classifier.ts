@@ -145,6 +145,11 @@ export class Classifier {
     return false;
   }
 
+  /** A view for judging many paths of one tree, each folder worked out once (see ClassifierBatch). */
+  batch(): ClassifierBatch {
+    return new ClassifierBatch(this);
+  }
+
   /** The root holding `path`, if any. */
   rootOf(path: string): CompiledRoot | undefined {
     return this.locateRoot(this.prepare(path.split('/')))?.compiled;
@@ -251,4 +256,323 @@ export function matchesAnyPrefix(patterns: readonly CompiledPattern[], path: rea
     }
   }
   return false;
+}
+
+/**
+ * decide()'s state after a folder's segments: all it reads of the folder but the path itself. Folders that
+ * reach the same state share one object (every run folder alike), and the verdicts of the names inside are
+ * memoized on it.
+ */
+interface FolderState {
+  /** A `never` pattern matches the folder or a folder above it. */
+  never: boolean;
+  /** A top-level `ignore` pattern matches the folder or a folder above it. */
+  ignored: boolean;
+  /** The root holding the folder; `depth`: how many segments its path has. */
+  root: CompiledRoot | undefined;
+  depth: number;
+  /** How many segments the folder has below its root. */
+  rel: number;
+  /** Every run level among those segments matched (vacuous above the run depth). */
+  runOk: boolean;
+  /** Inside a run folder: the root's `ignore` matches a folder of the path below the run folder. */
+  rootIgnored: boolean;
+  /** Inside a run folder: a tracked whole folder (`track: [x/]`) holds this one or is it. */
+  wholeFolder: boolean;
+  /** The tree nodes the segments below the root lead to (empty: nothing inside is tracked). */
+  nodes: TrackNode[];
+  /** The prepared path below the run folder, kept only where a pattern of the root reads it (whole folders, anchored `ignore`). */
+  inner: string[] | undefined;
+  /** The states of subfolders, by what their names matched (by the name itself where `inner` is kept). */
+  next: Map<number | string, FolderState>;
+  /** The children of `nodes`, in order: what a subfolder's name is matched against. */
+  children?: TrackNode[];
+  /** classifyFolder()'s answer for the folder. */
+  verdict: FolderVerdict;
+  /** The verdicts of subfolders by name: valid while no pattern reads a folder's whole path. */
+  folders: Map<string, FolderVerdict>;
+  /** How the files inside are judged, worked out on first use. */
+  files?: FileRule;
+}
+
+/** A state's own fields; the memos are added when it is made. */
+type StateFields = Omit<FolderState, 'next' | 'verdict' | 'folders' | 'files' | 'children'>;
+
+/** A folder as classify() meets it: its path, its prepared segments and its state. */
+interface FolderScope {
+  path: string;
+  prepared: string[];
+  state: FolderState;
+  /** A root is this folder plus one segment: a child may be a root itself, so children go through classify(). */
+  parentOfRoot: boolean;
+}
+
+/**
+ * How the files of a folder are judged by their names, with the memo of those verdicts. The memo leaves out
+ * the anchored `never` and top-level `ignore` patterns, which read the whole path: those are tested per path.
+ */
+interface FileRule {
+  /** never: the folder is; ignore: all inside is, but what `never` names; outside: no root holds it. */
+  kind: 'never' | 'ignore' | 'outside' | 'root';
+  /** For 'root': whether the files are inside a run folder. */
+  inRun: boolean;
+  names: Map<string, Verdict>;
+}
+
+/**
+ * The classifier's answers for many paths of one tree, as check needs them for every file git lists: each
+ * folder is worked out once, and each name once per kind of folder (FolderState), so 100,000 paths cost a
+ * few thousand pattern tests instead of millions. Consecutive paths in one folder (git lists them sorted)
+ * skip even the folder lookup. The answers are exactly classify()'s, classifyFolder()'s and rootOf()'s
+ * (test/unit/classifier-batch.test.ts compares them on random policies and trees).
+ */
+export class ClassifierBatch {
+  private readonly scopes = new Map<string, FolderScope>();
+  private readonly top: FolderScope;
+  /** The folder of the previous question. */
+  private last: FolderScope;
+  /** The file patterns that read more than a name: tested per path, never memoized by name. */
+  private readonly anchoredNever: CompiledPattern[];
+  private readonly anchoredIgnore: CompiledPattern[];
+  /** The file patterns that read the name alone. */
+  private readonly nameNever: CompiledPattern[];
+  private readonly nameIgnore: CompiledPattern[];
+  /** Some `never` or top-level `ignore` pattern reads a folder's whole path: folders are not judged by name. */
+  private readonly anchoredFolders: boolean;
+  /** The most segments a root's path has: deeper folders lie in their parent's root, if any. */
+  private readonly rootDepth: number;
+
+  constructor(readonly classifier: Classifier) {
+    const file = (anchored: boolean) => (p: CompiledPattern) => p.pattern.anchored === anchored && !p.pattern.dirOnly;
+    this.anchoredNever = classifier.never.filter(file(true));
+    this.anchoredIgnore = classifier.ignore.filter(file(true));
+    this.nameNever = classifier.never.filter(file(false));
+    this.nameIgnore = classifier.ignore.filter(file(false));
+    this.anchoredFolders = [...classifier.never, ...classifier.ignore].some((p) => p.pattern.anchored);
+    this.rootDepth = Math.max(0, ...classifier.roots.map((r) => r.prefix.length));
+    const state = this.state(NO_ROOT);
+    this.top = { path: '', prepared: [], state, parentOfRoot: classifier.roots.some((r) => r.prefix.length === 1) };
+    this.scopes.set('', this.top);
+    this.last = this.top;
+  }
+
+  /** classify(path). */
+  classify(path: string): Verdict {
+    const cut = path.lastIndexOf('/');
+    const scope = this.folderOf(path, cut);
+    if (scope.parentOfRoot) return this.classifier.classify(path);
+    const rule = (scope.state.files ??= this.fileRule(scope.state));
+    if (rule.kind === 'never') return 'never';
+    const name = path.slice(cut + 1);
+    let verdict = rule.names.get(name);
+    if (verdict === undefined) {
+      verdict = this.judge(rule, scope.state, prepareSegment(name, this.classifier.ignoreCase));
+      rule.names.set(name, verdict);
+    }
+    if (verdict === 'never' || (this.anchoredNever.length === 0 && this.anchoredIgnore.length === 0)) return verdict;
+    const full = [...scope.prepared, prepareSegment(name, this.classifier.ignoreCase)];
+    if (this.anchoredNever.some((p) => matchSegments(p.matchers, full))) return 'never';
+    if (verdict !== 'ignore' && this.anchoredIgnore.some((p) => matchSegments(p.matchers, full))) return 'ignore';
+    return verdict;
+  }
+
+  /** classifyFolder(path); a trailing '/' is allowed. */
+  classifyFolder(path: string): FolderVerdict {
+    const folder = path.endsWith('/') ? path.slice(0, -1) : path;
+    const cut = folder.lastIndexOf('/');
+    const parent = this.folderOf(folder, cut);
+    // A folder git reports as ignored is a leaf here: judged by its name under its parent's state, without
+    // a scope of its own, unless a pattern reads more than its name.
+    if (parent.parentOfRoot || this.anchoredFolders) return this.scope(folder).state.verdict;
+    const name = folder.slice(cut + 1);
+    let verdict = parent.state.folders.get(name);
+    if (verdict === undefined) {
+      verdict = this.child(parent, folder, name).state.verdict;
+      parent.state.folders.set(name, verdict);
+    }
+    return verdict;
+  }
+
+  /** rootOf(path) !== undefined, for a file's path. */
+  inRoot(path: string): boolean {
+    const scope = this.folderOf(path, path.lastIndexOf('/'));
+    return scope.parentOfRoot ? this.classifier.rootOf(path) !== undefined : scope.state.root !== undefined;
+  }
+
+  /** The scope of the folder holding `path`, whose last '/' is at `cut`. */
+  private folderOf(path: string, cut: number): FolderScope {
+    if (cut === -1) return this.top;
+    const { last } = this;
+    if (cut === last.path.length && path.startsWith(last.path)) return last;
+    return (this.last = this.scope(path.slice(0, cut)));
+  }
+
+  private scope(path: string): FolderScope {
+    const known = this.scopes.get(path);
+    if (known) return known;
+    const cut = path.lastIndexOf('/');
+    const scope = this.child(cut === -1 ? this.top : this.scope(path.slice(0, cut)), path, path.slice(cut + 1));
+    this.scopes.set(path, scope);
+    return scope;
+  }
+
+  /** decide()'s state one segment further down. */
+  private child(parent: FolderScope, path: string, name: string): FolderScope {
+    // Runs once per folder of the tree, mostly before the JIT has warmed up: plain loops, few allocations.
+    const { classifier } = this;
+    const segment = prepareSegment(name, classifier.ignoreCase);
+    const prepared = parent.prepared.concat(segment);
+    const from = parent.state;
+    const never = !from.never && endsHere(classifier.never, prepared);
+    const ignored = !from.ignored && endsHere(classifier.ignore, prepared);
+    // What the name matched, as one key: the next state follows from the parent's and this key alone.
+    let key: number | string = (never ? 1 : 0) | (ignored ? 2 : 0);
+    // Below the roots' depth a folder lies in its parent's root, if any: a root holding the folder holds its
+    // parent too, and the first root in order wins for both.
+    let compiled = from.root;
+    let depth = from.depth;
+    if (prepared.length <= this.rootDepth) {
+      const located = locateRoot(classifier.roots, prepared);
+      compiled = located?.compiled;
+      depth = located?.depth ?? 0;
+    }
+    let state: FolderState | undefined;
+    if (!compiled) {
+      state = from.next.get(key);
+      if (!state) from.next.set(key, (state = this.state({ ...NO_ROOT, never: from.never || never, ignored: from.ignored || ignored })));
+    } else if (prepared.length === depth) {
+      key = -1 - (classifier.roots.indexOf(compiled) * 4 + key);
+      state = from.next.get(key);
+      if (!state) {
+        const fields = { ...NO_ROOT, never: from.never || never, ignored: from.ignored || ignored, root: compiled, depth, nodes: [compiled.tree] };
+        from.next.set(key, (state = this.state(fields)));
+      }
+    } else {
+      const rel = prepared.length - depth;
+      const levels = compiled.runMatchers.length;
+      const runOk = from.runOk && (rel > levels || (compiled.runMatchers[rel - 1] as RegExp).test(segment));
+      let rootIgnored = false;
+      let wholeFolder = false;
+      let inner: string[] | undefined;
+      if (rel > levels && runOk) {
+        const below = prepared.slice(depth + levels);
+        rootIgnored = !from.rootIgnored && endsHere(compiled.ignore, below);
+        wholeFolder = !from.wholeFolder && compiled.wholeFolders.some((p) => matchSegments(p.matchers, below));
+        // The path below the run folder, where a pattern reads more than the name: states then differ by it.
+        if (compiled.wholeFolders.length > 0 || compiled.ignore.some((p) => p.pattern.anchored)) inner = below;
+      }
+      const children = (from.children ??= from.nodes.flatMap((node) => node.children));
+      // Which children matched: bits of a number while they fit, else spelled out.
+      let matched: number | string = 0;
+      if (children.length <= 26) {
+        for (let i = 0; i < children.length; i++) if ((children[i]?.matcher as RegExp).test(segment)) matched |= 1 << i;
+      } else {
+        matched = children.map((c) => ((c.matcher as RegExp).test(segment) ? 1 : 0)).join('');
+      }
+      key |= (runOk ? 4 : 0) | (rootIgnored ? 8 : 0) | (wholeFolder ? 16 : 0);
+      key = typeof matched === 'number' ? key + matched * 32 : `${key}:${matched}`;
+      if (inner) key = `${key}/${segment}`;
+      state = from.next.get(key);
+      if (!state) {
+        const fields: StateFields = {
+          never: from.never || never,
+          ignored: from.ignored || ignored,
+          root: compiled,
+          depth,
+          rel,
+          runOk,
+          rootIgnored: from.rootIgnored || rootIgnored,
+          wholeFolder: from.wholeFolder || wholeFolder,
+          nodes: children.filter((c) => (c.matcher as RegExp).test(segment)),
+          inner,
+        };
+        from.next.set(key, (state = this.state(fields)));
+      }
+    }
+    const parentOfRoot =
+      prepared.length < this.rootDepth && classifier.roots.some((r) => r.prefix.length === prepared.length + 1 && prepared.every((s, i) => r.prefix[i] === s));
+    return { path, prepared, state, parentOfRoot };
+  }
+
+  private state(fields: StateFields): FolderState {
+    const state = { ...fields, next: new Map(), verdict: 'ignore', folders: new Map() } as FolderState;
+    state.verdict = verdictOf(state);
+    return state;
+  }
+
+  /** The rule for the files of a folder in `state`. */
+  private fileRule(state: FolderState): FileRule {
+    const rule = (kind: FileRule['kind'], inRun = false): FileRule => ({ kind, inRun, names: new Map() });
+    if (state.never) return rule('never');
+    if (state.ignored) return rule('ignore');
+    if (!state.root) return rule('outside');
+    // A file one level down is inside a run folder when this folder is at least at the run depth.
+    const inRun = state.rel >= state.root.runMatchers.length && state.runOk;
+    if (inRun && state.rootIgnored) return rule('ignore');
+    if (!(inRun && state.wholeFolder) && state.nodes.length === 0) return rule('ignore');
+    return rule('root', inRun);
+  }
+
+  /** decide() for a file by its prepared name, leaving out the anchored `never` and top-level `ignore` patterns. */
+  private judge(rule: FileRule, state: FolderState, name: string): Verdict {
+    const matches = (p: CompiledPattern) => (p.matchers[0] as RegExp).test(name);
+    if (this.nameNever.some(matches)) return 'never';
+    if (rule.kind === 'ignore' || this.nameIgnore.some(matches)) return 'ignore';
+    if (rule.kind === 'outside') return 'outside';
+    const compiled = state.root as CompiledRoot;
+    if (rule.inRun) {
+      const inner = state.inner ?? [];
+      if (compiled.ignore.some((p) => !p.pattern.dirOnly && (p.pattern.anchored ? matchSegments(p.matchers, [...inner, name]) : matches(p)))) {
+        return 'ignore';
+      }
+      if (state.wholeFolder) return 'track';
+    }
+    return state.nodes.some((node) => node.files.some(matches)) ? 'track' : 'ignore';
+  }
+}
+
+/** The fields of a folder no root holds. */
+const NO_ROOT: StateFields = {
+  never: false,
+  ignored: false,
+  root: undefined,
+  depth: 0,
+  rel: 0,
+  runOk: true,
+  rootIgnored: false,
+  wholeFolder: false,
+  nodes: [],
+  inner: undefined,
+};
+
+/** Whether one of the patterns matches at the last segment of `path`: the last prefix matchesAnyPrefix() tries. */
+function endsHere(patterns: readonly CompiledPattern[], path: readonly string[]): boolean {
+  for (let i = 0; i < patterns.length; i++) {
+    const { pattern, matchers } = patterns[i] as CompiledPattern;
+    if (pattern.anchored ? matchSegments(matchers, path) : (matchers[0] as RegExp).test(path[path.length - 1] as string)) return true;
+  }
+  return false;
+}
+
+/** decide() for a folder from its state. */
+function verdictOf(state: FolderState): FolderVerdict {
+  if (state.never) return 'never';
+  if (state.ignored) return 'ignore';
+  if (!state.root) return 'outside';
+  if (state.rel === 0) return 'enter';
+  if (state.rel > state.root.runMatchers.length && state.runOk) {
+    if (state.rootIgnored) return 'ignore';
+    if (state.wholeFolder) return 'enter';
+  }
+  return state.nodes.length > 0 ? 'enter' : 'ignore';
+}
+
+/** The first root whose path begins `prepared`, as Classifier.locateRoot. */
+function locateRoot(roots: readonly CompiledRoot[], prepared: readonly string[]): { compiled: CompiledRoot; depth: number } | undefined {
+  for (const compiled of roots) {
+    const { prefix } = compiled;
+    if (prepared.length < prefix.length) continue;
+    if (prefix.every((segment, i) => prepared[i] === segment)) return { compiled, depth: prefix.length };
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@
 // needs), and the clipanion command runs the same function (help, --staged, --range and any other
 // spelling of the arguments go through the CLI).
 import type { CheckListings } from './core/check.js';
-import { EXIT, UserError } from './errors.js';
+import { reportError } from './errors.js';
 import type { Repo } from './git/repo.js';
 import type { Classifier } from './policy/classifier.js';
 import type { Policy } from './policy/policy.js';
@@ -87,12 +87,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await checkCommand({ json: argv.includes('--json'), stdout: process.stdout, stderr: process.stderr });
   } catch (error) {
-    if (error instanceof UserError) {
-      process.stderr.write(`artifacts: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`artifacts: internal error (a bug: please report it with this text)\n${detail}\n`);
-    return EXIT.internal;
+    return reportError(error, process.stderr);
   }
 }

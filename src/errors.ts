@@ -43,3 +43,18 @@ export class GitError extends UserError {
 }
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 70 } as const;
+
+/**
+ * Prints an error on its channel and returns the exit code: a user's mistake (UserError, or what
+ * `isUsersMistake` also counts, such as clipanion's UsageError) one line, exit 2; anything else is our bug,
+ * printed with its stack, exit 70. The CLI's commands and the bin's own entries (hook, check) share it.
+ */
+export function reportError(error: unknown, stderr: NodeJS.WritableStream, isUsersMistake: (error: unknown) => boolean = () => false): number {
+  if (error instanceof UserError || isUsersMistake(error)) {
+    stderr.write(`artifacts: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  stderr.write(`artifacts: internal error (a bug: please report it with this text)\n${detail}\n`);
+  return EXIT.internal;
+}

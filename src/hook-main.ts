@@ -2,7 +2,7 @@
 // `hook pre-commit [--json]` here (it runs on every commit, so it loads only what the hook needs), and the
 // clipanion command calls the same function (help, and any other spelling of the arguments).
 import type { AfterPassStep, PreCommitResult } from './core/precommit.js';
-import { EXIT, UserError } from './errors.js';
+import { reportError } from './errors.js';
 import type { Repo } from './git/repo.js';
 
 /** Once the checks pass: the run manifests, re-read from the index for the runs the commit touches. */
@@ -71,12 +71,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await hookPreCommit({ json: argv.includes('--json'), stdout: process.stdout, stderr: process.stderr });
   } catch (error) {
-    if (error instanceof UserError) {
-      process.stderr.write(`artifacts: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`artifacts: internal error (a bug: please report it with this text)\n${detail}\n`);
-    return EXIT.internal;
+    return reportError(error, process.stderr);
   }
 }

@@ -1,5 +1,5 @@
 import { Command, UsageError } from 'clipanion';
-import { EXIT, UserError } from '../errors.js';
+import { reportError } from '../errors.js';
 
 /**
  * Maps the three failure channels to exit codes: a user's mistake (UserError, UsageError) prints one line
@@ -12,17 +12,7 @@ export abstract class BaseCommand extends Command {
     try {
       return await this.run();
     } catch (error) {
-      return reportError(error, this.context.stderr);
+      return reportError(error, this.context.stderr, (e) => e instanceof UsageError);
     }
   }
-}
-
-export function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
-  if (error instanceof UserError || error instanceof UsageError) {
-    stderr.write(`artifacts: ${error.message}\n`);
-    return EXIT.usage;
-  }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  stderr.write(`artifacts: internal error (a bug: please report it with this text)\n${detail}\n`);
-  return EXIT.internal;
 }

@@ -4,9 +4,13 @@ import { lstatSync, mkdirSync, readdirSync, symlinkSync, truncateSync, writeFile
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { PROJECT_ROOT, withGitRepo, type TestRepo, putCliOnPath, withGeneratedRepo } from '../helpers/repo.js';
+import { makeScratch, openTestRepo, PROJECT_ROOT, putCliOnPath, runCli, type TestRepo, withGeneratedRepo, withGitRepo } from '../helpers/repo.js';
+import { type MergedWalk, mergeOutputs, type RunResult, type RunTask, walkNext, Walker } from '../../src/audit/audit.js';
+import { Classifier } from '../../src/policy/classifier.js';
+import { parsePolicy } from '../../src/policy/load.js';
 
 const SPARSE = 5 * 1024 * 1024;
+const bucket = () => ({ files: 0, links: 0, bytes: 0, allocated: 0 });
 const allocatedOf = (repo: TestRepo, ...files: string[]) => files.reduce((sum, f) => sum + lstatSync(path.join(repo.dir, f)).blocks * 512, 0);
 
 /** A small repository whose every size the test knows. */
@@ -181,18 +185,85 @@ describe('audit', () => {
       expect(report.totals.never.files).toBe(0);
       expect(report.runs.reduce((s: number, r: { ignored: { bytes: number } }) => s + r.ignored.bytes, 0)).toBe(sums.ignored.bytes);
 
-      // Worker threads (250 runs: enough for them to take part) find exactly what one thread finds. The
-      // built library (the bundle), because the workers run dist/audit/worker.js.
+      // Worker threads (250 runs: enough for them to take part) find exactly what one thread finds, ties in the
+      // largest-of lists included (every run.log and run.tar.gz weighs --big-bytes). The built library (the
+      // bundle), because the workers run dist/audit/worker.js.
       const dist = (file: string) => pathToFileURL(path.join(PROJECT_ROOT, 'dist', file)).href;
       const { runAudit, Classifier, loadPolicy } = (await import(dist('index.js'))) as typeof import('../../src/index.js');
       const classifier = new Classifier(await loadPolicy(repo.dir));
       const one = await runAudit(repo.dir, classifier, { threads: 1 });
-      const two = await runAudit(repo.dir, classifier, { threads: 2 });
-      expect(two.totals).toEqual(one.totals);
-      expect(two.runs).toEqual(one.runs);
-      expect(two.largestIgnoredFiles.map((f) => f.bytes)).toEqual(one.largestIgnoredFiles.map((f) => f.bytes));
+      expect(one.largestIgnoredFiles.every((f) => f.bytes === 300000)).toBe(true);
+      // This thread and a worker sharing the runs; a worker walking them all (whatever the machine's cores).
+      expect(await runAudit(repo.dir, classifier, { threads: 2 })).toEqual(one);
+      expect(await runAudit(repo.dir, classifier, { threads: 2, mainThreadWalks: false })).toEqual(one);
+      expect(await runAudit(repo.dir, classifier, { threads: 3, mainThreadWalks: false, top: 3 })).toEqual(await runAudit(repo.dir, classifier, { threads: 1, top: 3 }));
+      // The CLI, with as many threads as the machine has cores, prints the same; from a subfolder too (its
+      // paths are then relative to the working directory: ../../runs/...).
+      expect(repo.cli('audit', '--json').stdout).toBe(`${JSON.stringify(one, null, 2)}\n`);
+      expect(runCli(path.join(repo.dir, 'runs', 'baes'), repo.env, ['audit', '--json']).stdout).toBe(`${JSON.stringify(one, null, 2)}\n`);
       expect(one.totals).toMatchObject({ tracked: sums.tracked });
     });
+  });
+});
+
+describe('audit across threads', () => {
+  const POLICY = `version: 1
+roots:
+  - path: runs
+    run: "{framework}/{run_id}"
+    track: [metrics.json]
+    ignore: [workspace/, "*.log"]
+never: [secrets.json, .env]
+limits: { file: 1KB, repo_file: 50MB, run: 5MB }
+`;
+
+  it('walkers sharing the run folders find what one walker finds, however they interleave', () => {
+    const scratch = makeScratch();
+    try {
+      // Every run weighs the same (ties everywhere), holds never files (more than NEVER_LISTED in all), and
+      // three run folders vanish before they are walked (a warning each, from their place in run order).
+      const files: Record<string, string> = { 'runs/stray.log': 'x'.repeat(100) };
+      for (let i = 0; i < 40; i++) {
+        const run = `runs/${i % 2 ? 'b' : 'a'}/r${String(i).padStart(2, '0')}`;
+        files[`${run}/metrics.json`] = '{}';
+        files[`${run}/run.log`] = 'x'.repeat(100);
+        files[`${run}/secrets.json`] = 's';
+        for (let j = 0; j < 30; j++) files[`${run}/workspace/d${j}/.env`] = 'e';
+        files[`${run}/workspace/big.bin`] = 'x'.repeat(100);
+      }
+      openTestRepo(scratch.dir, scratch.home, scratch.env).write(files);
+      const classifier = new Classifier(parsePolicy(POLICY));
+
+      /** Walkers taking turns by `turns` (walker indexes, repeated), after the first walked the levels above. */
+      const walk = (turns: number[]): MergedWalk => {
+        const walkers = Array.from({ length: Math.max(...turns) + 1 }, () => new Walker(classifier, 3));
+        const tasks: RunTask[] = [];
+        (walkers[0] as Walker).walk(path.join(scratch.dir, 'runs'), 'runs', 0, 2, 'enter', { tracked: bucket(), ignored: bucket(), never: bucket() }, (dir, rel) =>
+          tasks.push({ dir, rel, levels: 2 }),
+        );
+        for (const at of [0, 17, 39]) tasks.splice(at, 0, { dir: path.join(scratch.dir, `runs/a/gone${at}`), rel: `runs/a/gone${at}`, levels: 2 });
+        const counters = new Int32Array(3);
+        const found: RunResult[][] = walkers.map(() => []);
+        for (let turn = 0; ; turn++) {
+          const w = turns[turn % turns.length] as number;
+          const result = walkNext(walkers[w] as Walker, tasks, counters);
+          if (result === null) break;
+          found[w]?.push(result);
+        }
+        return mergeOutputs(
+          walkers.map((walker, i) => walker.output(found[i] ?? [])),
+          3,
+        );
+      };
+      const one = walk([0]);
+      expect(one.runs).toHaveLength(43);
+      expect(one.never).toHaveLength(1000);
+      expect(one.largestIgnoredFiles.map((f) => f.path)).toEqual(['runs/stray.log', 'runs/a/r00/run.log', 'runs/a/r00/workspace/big.bin']);
+      expect(one.warnings).toEqual(['gone0', 'gone17', 'gone39'].map((name) => expect.stringContaining(`runs/a/${name}/`)));
+      for (const turns of [[0, 1], [1, 0, 0], [1, 1, 1, 0], [0, 1, 2, 2]]) expect(walk(turns)).toEqual(one);
+    } finally {
+      scratch.cleanup();
+    }
   });
 });
 

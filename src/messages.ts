@@ -56,6 +56,8 @@ export const messages = {
     `${cwd} is a bare repository: artifacts works on a work tree (run it in a clone with checked-out files).`,
   noPolicy: (file: string) => `no ${file} at the repository root: run \`artifacts init\` to create one from a preset.`,
   unreadable: (file: string, why: string) => `cannot read ${file}: ${why}`,
+  hookInactiveHere:
+    'the pre-commit hook is not active in this work tree: .husky/pre-commit is committed, but husky\'s .husky/_ is missing here (a fresh clone, or a worktree added after `artifacts init`). Run `artifacts init` here once.',
   checkUnreadable: (folder: string, why: string) => `cannot read ${showPath(folder)}/ (${why}): the files in it are not checked`,
   gitWarning: (line: string) => `git: ${line.replace(/^warning:\s*/, '')} (what git could not read is not checked)`,
   writeRefused: (file: string, code: string) =>

@@ -14,6 +14,7 @@ import {
 import { readIfExists } from '../fs/atomic.js';
 import { loadPins, type Pins } from '../pins/pins.js';
 import { messages } from '../messages.js';
+import { hookInactiveHere } from './hook-layout.js';
 import { compileBlockLines, splitGitignore } from '../policy/block.js';
 import type { Classifier, ClassifierBatch } from '../policy/classifier.js';
 
@@ -200,6 +201,7 @@ export async function runCheck(repo: Repo, classifier: Classifier, pins?: Pins, 
   };
   const ignoredUntracked = await listed.ignoredUntracked;
   const warnings: string[] = [...new Set(listed.gitWarnings)];
+  if (hookInactiveHere(repo.root)) warnings.push(messages.hookInactiveHere);
   for (let i = 0; i < ignoredUntracked.length; i++) {
     const entry = ignoredUntracked[i] as string;
     if (!entry.endsWith('/')) {

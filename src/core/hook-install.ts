@@ -13,9 +13,10 @@ import { readIfExists, writeAtomic } from '../fs/atomic.js';
 import { configValues, gitCommonDir } from '../git/hooks.js';
 import { configSet, configUnset, type Repo } from '../git/repo.js';
 import { messages, shellLiteral } from '../messages.js';
+import { BLOCK_BEGIN, BLOCK_END, HOOKS_PATH, HUSKY_DIR } from './hook-layout.js';
 
-export const HUSKY_DIR = '.husky';
-export const HOOKS_PATH = '.husky/_';
+export { BLOCK_BEGIN, BLOCK_END, HOOKS_PATH, HUSKY_DIR };
+
 export const STATE_FILE = 'artifacts-hook.json';
 export const PRE_COMMIT_CONFIG = '.pre-commit-config.yaml';
 const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml', 'lefthook.json', '.lefthook.json', 'lefthook.toml', '.lefthook.toml'];
@@ -28,8 +29,6 @@ export const HUSKY_HOOKS = [
 /** The hooks `git lfs install` writes. */
 export const LFS_HOOKS = ['pre-push', 'post-checkout', 'post-commit', 'post-merge'] as const;
 
-export const BLOCK_BEGIN = '# >>> artifacts >>> written by `artifacts init`; `artifacts uninstall` removes this block';
-export const BLOCK_END = '# <<< artifacts <<<';
 
 export interface HookState {
   version: 1;

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { commitThroughHook, putCliInNodeModules, putCliOnPath, tryGit, withGitRepo, type TestRepo } from '../helpers/repo.js';
+import { commitThroughHook, openTestRepo, putCliInNodeModules, putCliOnPath, tryGit, withGitRepo, type TestRepo } from '../helpers/repo.js';
 
 const MB = 1024 * 1024;
 /** Incompressible bytes, so that a blob's size is not an artefact of zeros. */
@@ -196,6 +196,27 @@ describe('the hook in a Python repository (no package.json)', () => {
       const lowered = commit(repo, 'staged lower');
       expect(lowered.code).toBe(1);
       expect(lowered.out).toMatch(/> limits\.file 4 KB/);
+    }));
+
+  it('check warns in a worktree added after init, where husky\'s dispatcher is missing, until init is run there', () =>
+    withGitRepo((repo) => {
+      pythonRepo(repo);
+      expect(repo.cli('check').stderr).not.toContain('not active');
+      const dir = path.join(path.dirname(repo.dir), 'second');
+      repo.git('worktree', 'add', '-q', '-b', 'second', dir);
+      const second = openTestRepo(dir, repo.home, repo.env);
+      const before = second.cli('check');
+      expect(before.stderr).toContain('the pre-commit hook is not active in this work tree');
+      // Without the dispatcher git runs no hook here: a secrets.json goes through.
+      second.write({ 'secrets.json': '{"key": 1}\n' });
+      second.git('add', '-f', 'secrets.json');
+      expect(commit(second, 'unchecked').code).toBe(0);
+      second.git('rm', '-q', '--cached', 'secrets.json');
+      second.git('commit', '-q', '--no-verify', '-m', 'undo');
+      expect(second.cli('init').code).toBe(0);
+      expect(second.cli('check').stderr).not.toContain('not active');
+      second.git('add', '-f', 'secrets.json');
+      expect(commit(second, 'checked').code).toBe(1);
     }));
 
   it('blocks a rename onto a `never` name and names the old path', () =>

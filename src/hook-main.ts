@@ -53,7 +53,8 @@ export async function hookPreCommit({ json, stdout, stderr }: HookIo): Promise<n
     const { classifier, source, diff } = await loadPreCommit(repo, ignoreCase);
     // The manifests the refresh will splice into, read while the checks run (when the commit touches a root).
     if (touchedPaths(diff).some((file) => classifier.rootOf(file) !== undefined)) {
-      repo.objects.prefetch(classifier.policy.roots.flatMap((root) => (root.manifest === undefined ? [] : [`HEAD:${root.path}/${root.manifest}`])));
+      const { manifestTargets, headManifestSpec } = await import('./manifest/manifest.js');
+      repo.objects.prefetch(manifestTargets(classifier).map(headManifestSpec));
     }
     result = await runPreCommit(repo, classifier, { policySource: source, diff, afterPass: [refreshManifests] });
   } catch (error) {

@@ -24,6 +24,9 @@ export function manifestTargets(classifier: Classifier): ManifestTarget[] {
   return classifier.policy.roots.flatMap((root) => (root.manifest === undefined ? [] : [{ root, file: `${root.path}/${root.manifest}` }]));
 }
 
+/** How the refresh reads a manifest as HEAD has it (the hook prefetches these while its checks run). */
+export const headManifestSpec = (target: ManifestTarget): string => `HEAD:${target.file}`;
+
 function rowsOf(runRows: RunRows): Row[] {
   return [...runRows.rows.values()].filter((row): row is Row => row !== null);
 }
@@ -162,7 +165,7 @@ export async function refreshManifestsFromIndex(
   });
   // A manifest that the staged changes leave alone is staged as in HEAD: read once (it may weigh megabytes).
   const stagedAsHead = due.map((target) => !changedSet.has(target.file));
-  const specs = due.flatMap((target, i) => (stagedAsHead[i] ? [`HEAD:${target.file}`] : [`HEAD:${target.file}`, `:${target.file}`]));
+  const specs = due.flatMap((target, i) => (stagedAsHead[i] ? [headManifestSpec(target)] : [headManifestSpec(target), `:${target.file}`]));
   const read = await readObjects(repo, specs);
   let at = 0;
   const before = due.map((_, i) => {

@@ -166,3 +166,13 @@ export const POLICIES: Record<string, string> = {
   ].join('\n'),
 };
 
+/** A one-root policy with small limits, for tests of the size rules (limits in KB, as the policy writes them). */
+export const smallLimitsPolicy = (file: number, repoFile: number, run: number): string => `version: 1
+roots:
+  - path: runs
+    run: "{framework}/{run_id}"
+    track: [metrics.json, "*.md"]
+    ignore: ["*.log"]
+never: [secrets.json]
+limits: { file: ${file}KB, repo_file: ${repoFile}KB, run: ${run}KB }
+`;

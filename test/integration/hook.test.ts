@@ -5,6 +5,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { smallLimitsPolicy } from '../helpers/universe.js';
 import { commitThroughHook, openTestRepo, putCliInNodeModules, putCliOnPath, tryGit, withGitRepo, type TestRepo } from '../helpers/repo.js';
 
 const MB = 1024 * 1024;
@@ -36,15 +37,7 @@ function pythonRepo(repo: TestRepo, policy?: string): void {
   expect(first.code, first.stderr).toBe(0);
 }
 
-const SMALL_LIMITS = `version: 1
-roots:
-  - path: runs
-    run: "{framework}/{run_id}"
-    track: [metrics.json, "*.md"]
-    ignore: ["*.log"]
-never: [secrets.json]
-limits: { file: 8KB, repo_file: 16KB, run: 20KB }
-`;
+const SMALL_LIMITS = smallLimitsPolicy(8, 16, 20);
 
 describe('the hook in a Python repository (no package.json)', () => {
   it('passes one run, blocks a 2 MB metrics.json, a secrets.json, a force-added run.log and an 80 MB file, changing nothing', () =>

@@ -26,6 +26,14 @@ function commitWithHook(repo: TestRepo, message: string): string {
   return commit.stderr;
 }
 
+/** Writes the files, installs the default policy and commits everything through the hook. */
+function initAndCommit(repo: TestRepo, message: string, files: Record<string, string>): void {
+  repo.write(files);
+  expect(repo.cli('init').code).toBe(0);
+  repo.git('add', '-A');
+  commitWithHook(repo, message);
+}
+
 /** An oracle apart from the manifest code: each run's row from the committed files, read with git show. */
 function expectedRows(repo: TestRepo): Row[] {
   const files = repo.gitZ('ls-tree', '-r', '-z', '--name-only', 'HEAD', '--', 'runs').filter((f) => f !== MANIFEST);
@@ -130,17 +138,13 @@ describe('the manifest of a generated experiment repository', () => {
 });
 
 describe('refresh from the index', () => {
-  const setup = (repo: TestRepo) => {
-    repo.write({
+  const setup = (repo: TestRepo) =>
+    initAndCommit(repo, 'runs', {
       'runs/fw/r1/metrics.json': '{"total_tokens_in": 1, "total_tokens_out": 2}\n',
       'runs/fw/r1/metadata.json': '{"start_time": "2025-01-01T00:00:00Z", "end_time": "2025-01-01T01:00:00Z"}\n',
       'runs/fw/r2/metrics.json': '{"total_tokens_in": 10}\n',
       'runs/other/r3/commit.txt': 'abc\n',
     });
-    expect(repo.cli('init').code).toBe(0);
-    repo.git('add', '-A');
-    commitWithHook(repo, 'runs');
-  };
 
   it('uses the staged values of a partially staged metrics.json', () =>
     withGitRepo((repo) => {
@@ -283,15 +287,11 @@ describe('manifest update', () => {
 });
 
 describe('merging branches', () => {
-  const base = (repo: TestRepo) => {
-    repo.write({
+  const base = (repo: TestRepo) =>
+    initAndCommit(repo, 'base', {
       'runs/fw/shared/metrics.json': '{\n  "total_tokens_in": 1,\n  "total_tokens_out": 1\n}\n',
       'runs/fw/shared/metadata.json': '{\n  "verification_status": "pending"\n}\n',
     });
-    expect(repo.cli('init').code).toBe(0);
-    repo.git('add', '-A');
-    commitWithHook(repo, 'base');
-  };
 
   it('merges two branches that add different runs and change one run in different files, with the driver', () =>
     withGitRepo((plain) => {

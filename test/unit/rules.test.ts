@@ -6,18 +6,9 @@ import { normaliseRange } from '../../src/core/range.js';
 import { parseRaw } from '../../src/git/staged.js';
 import { Classifier } from '../../src/policy/classifier.js';
 import { parsePolicy } from '../../src/policy/load.js';
+import { smallLimitsPolicy } from '../helpers/universe.js';
 
-const classifier = new Classifier(
-  parsePolicy(`version: 1
-roots:
-  - path: runs
-    run: "{framework}/{run_id}"
-    track: [metrics.json, "*.md"]
-    ignore: ["*.log"]
-never: [secrets.json]
-limits: { file: 1KB, repo_file: 2KB, run: 3KB }
-`),
-);
+const classifier = new Classifier(parsePolicy(smallLimitsPolicy(1, 2, 3)));
 
 describe('parseRaw', () => {
   const zero = '0'.repeat(40);

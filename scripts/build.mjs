@@ -9,6 +9,9 @@
 //                        resolves and links (the hook runs on every commit; its lazy imports are inlined)
 //   dist/check.js        `artifacts check [--json]` the same way: one self-contained file, so that git's walk
 //                        starts as soon as Node is up (check's cost is start-up and that walk)
+//   dist/runs.js         `artifacts runs` the same way: its cost is start-up and reading the manifest
+//   dist/policy-load.js  the YAML policy loader for those three entries: they load it only when the policy
+//                        cache misses (src/policy/cache.ts), so they do not parse the YAML parser on each run
 //   dist/index.js        the library entry
 //   dist/audit/worker.js audit's worker thread
 //   dist/chunk-*.js      code shared between them
@@ -79,6 +82,17 @@ const options = {
   plugins: [sourceLocation],
   logLevel: 'warning',
 };
+/** The lean entries import the policy loader from its own file, dist/policy-load.js, built beside them. */
+const policyLoaderApart = {
+  name: 'policy-loader-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/load\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('src', 'policy', 'cache.ts')) ? { path: './policy-load.js', external: true } : undefined,
+    );
+  },
+};
+const lean = (source, out) => esbuild.build({ ...options, entryPoints: [{ in: source, out }], splitting: false, plugins: [...options.plugins, policyLoaderApart] });
+
 await Promise.all([
   esbuild.build({
     ...options,
@@ -90,6 +104,8 @@ await Promise.all([
     chunkNames: 'chunk-[hash]',
     splitting: true,
   }),
-  esbuild.build({ ...options, entryPoints: [{ in: 'src/hook-main.ts', out: 'hook' }], splitting: false }),
-  esbuild.build({ ...options, entryPoints: [{ in: 'src/check-main.ts', out: 'check' }], splitting: false }),
+  lean('src/hook-main.ts', 'hook'),
+  lean('src/check-main.ts', 'check'),
+  lean('src/runs-main.ts', 'runs'),
+  esbuild.build({ ...options, entryPoints: [{ in: 'src/policy/load.ts', out: 'policy-load' }], splitting: false }),
 ]);

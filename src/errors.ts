@@ -3,9 +3,22 @@
 // - findings: not an error at all, a command returns exit code 1;
 // - anything else is our bug: printed with its stack, exit 70 (EX_SOFTWARE), so it never looks like a finding.
 
+/**
+ * Marks our user-facing errors. The bin's lean entries (dist/hook.js, check.js, runs.js) load the YAML policy
+ * loader, a bundle of its own (dist/policy-load.js), only when the policy cache misses: each bundle carries its
+ * own copy of this module, so an error is recognised by this registry-wide symbol, not by `instanceof`.
+ */
+const USER_ERROR = Symbol.for('artifacts.UserError');
+
 /** A mistake in the command line, the policy, the repository or the environment. Exit 2, no stack. */
 export class UserError extends Error {
   override readonly name: string = 'UserError';
+  readonly [USER_ERROR] = true;
+}
+
+/** A UserError, whichever bundle's copy of the class built it. */
+export function isUserError(error: unknown): error is UserError {
+  return typeof error === 'object' && error !== null && (error as { [USER_ERROR]?: unknown })[USER_ERROR] === true;
 }
 
 /** Where in a file a configuration error sits; every policy error carries one. */
@@ -50,7 +63,7 @@ export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 70 } as const;
  * printed with its stack, exit 70. The CLI's commands and the bin's own entries (hook, check) share it.
  */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream, isUsersMistake: (error: unknown) => boolean = () => false): number {
-  if (error instanceof UserError || isUsersMistake(error)) {
+  if (isUserError(error) || isUsersMistake(error)) {
     stderr.write(`artifacts: ${(error as Error).message}\n`);
     return EXIT.usage;
   }

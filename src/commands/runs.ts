@@ -26,40 +26,8 @@ export class RunsCommand extends BaseCommand {
   csv = Option.Boolean('--csv', false, { description: 'print CSV with a header line' });
 
   protected async run(): Promise<number> {
-    const [{ UsageError }, { messages }, query, { locateManifests }, { readManifest }] = await Promise.all([
-      import('clipanion'),
-      import('../messages.js'),
-      import('../manifest/query.js'),
-      import('../manifest/locate.js'),
-      import('../manifest/read.js'),
-    ]);
-    if (this.json && this.csv) throw new UsageError(messages.manifest.formats);
-    const conditions = this.where.map((text) => query.parseCondition(text) ?? (() => { throw new UsageError(messages.manifest.badWhere(text)); })());
-    let limit: number | undefined;
-    if (this.limit !== undefined) {
-      if (!/^\d+$/.test(this.limit)) throw new UsageError(messages.manifest.badLimit(this.limit));
-      limit = Number(this.limit);
-    }
-    const located = await locateManifests(process.cwd());
-    const rows = [];
-    const columns: string[] = [];
-    for (const { file, label } of located) {
-      const manifest = await readManifest(file, label);
-      for (const row of manifest.runs) {
-        for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
-        rows.push(row);
-      }
-    }
-    for (const name of [...conditions.map((c) => c.field), ...(this.sort ? [this.sort.replace(/^-/, '')] : [])]) {
-      if (rows.length > 0 && !columns.includes(name)) throw new UsageError(messages.manifest.unknownField(name, columns));
-    }
-    const found = query.findRuns(rows, { where: conditions, ...(this.sort ? { sort: this.sort } : {}), ...(limit === undefined ? {} : { limit }) });
-    if (this.json) this.context.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
-    else if (this.csv) this.context.stdout.write(query.renderCsv(found, columns));
-    else {
-      this.context.stdout.write(query.renderTable(found, columns));
-      this.context.stderr.write(`${found.length} of ${rows.length} run${rows.length === 1 ? '' : 's'}\n`);
-    }
-    return 0;
+    const { runsCommand } = await import('../runs-main.js');
+    const { where, sort, limit, json, csv } = this;
+    return runsCommand({ where, sort, limit, json, csv }, this.context);
   }
 }

@@ -49,8 +49,9 @@ describe('the hook in a Python repository (no package.json)', () => {
 
       repo.write({ 'runs/fw/r1/metrics.json': '{"loss": 0.1}\n', 'runs/fw/r1/commit.txt': 'abc\n' });
       repo.git('add', '-A');
-      const ok = commit(repo, 'one run');
+      const ok = commit(repo, 'one run', { NODE_EXTRA_CA_CERTS: path.join(repo.dir, 'no-such-ca.pem') });
       expect(ok.code, ok.out).toBe(0);
+      expect(ok.out).not.toContain('extra certs'); // emptied for the CLI found on PATH too
       expect(repo.git('log', '-1', '--format=%s').trim()).toBe('one run');
 
       const cases: [string, () => void, RegExp[]][] = [
@@ -298,7 +299,11 @@ describe('installation', () => {
       expect(blocked.code).toBe(1);
       expect(blocked.out).toContain('secrets.json');
       repo.git('rm', '-q', '--cached', 'secrets.json');
-      expect(commit(repo, 'clean').code).toBe(0);
+      // Node reads NODE_EXTRA_CA_CERTS as it starts (and warns when the file is missing): the hook empties it
+      // for its own process, which opens no TLS connection.
+      const clean = commit(repo, 'clean', { NODE_EXTRA_CA_CERTS: path.join(repo.dir, 'no-such-ca.pem') });
+      expect(clean.code, clean.out).toBe(0);
+      expect(clean.out).not.toContain('extra certs');
 
       expect(repo.cli('init').stdout).toMatch(/hook +unchanged/);
       const uninstall = repo.cli('uninstall');

@@ -134,6 +134,26 @@ describe('the manifest of a generated experiment repository', () => {
       expect(csv.stdout.split('\r\n').filter((l) => l !== '')).toHaveLength(3);
       expect(repo.cli('runs', '--where', 'nope=1').code).toBe(2);
       expect(repo.cli('runs', '--where', 'framework').code).toBe(2);
+
+      // The bin answers plain spellings from dist/runs.js and hands the rest to clipanion (`--no-csv` is
+      // clipanion's negation of a boolean, unknown to node:util's parser): both give the same answer.
+      const lean = repo.cli('runs', '--where', 'framework=chatdev', '--sort=-total_tokens_in', '--limit', '3', '--json');
+      const throughClipanion = repo.cli('runs', '--where', 'framework=chatdev', '--sort=-total_tokens_in', '--limit', '3', '--json', '--no-csv');
+      expect(lean.code).toBe(0);
+      expect(throughClipanion.code).toBe(0);
+      expect(JSON.parse(lean.stdout)).toHaveLength(3);
+      expect(throughClipanion.stdout).toBe(lean.stdout);
+      const table = repo.cli('runs', '--where', 'framework=chatdev', '--limit', '1');
+      expect(table.stdout.split('\n')[0]).toMatch(/^run_id +framework +path/);
+      expect(table.stderr).toBe(`1 of ${manifest.runs.length} runs\n`);
+      const help = repo.cli('runs', '--help');
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('List runs from the manifest');
+      // A value that starts with a dash needs `=`: clipanion's refusal, exit 2 through both paths alike.
+      const dashed = repo.cli('runs', '--sort', '-total_tokens_in');
+      expect(dashed.code).not.toBe(0);
+      expect(`${dashed.stdout}${dashed.stderr}`).toContain('--sort');
+      expect(repo.cli('runs', '--json', '--csv').code).toBe(2);
     }));
 });
 

@@ -113,12 +113,19 @@ export async function runPreCommit(
   const diff = options.diff ?? (await stagedDiff(repo));
   const { changes } = diff;
   const runs = touchedRuns(classifier, changes);
+  // The staged blobs' sizes are asked while the touched runs are listed: two git processes at once.
+  const stagedSizes = blobSizes(repo, changes.filter((e) => e.mode !== GITLINK).map((e) => e.oid));
+  stagedSizes.catch(() => {}); // awaited below; a listing failure is the one reported
   // The whole index of the touched runs: their tracked total after the commit, partial staging included.
   const listed: IndexListing = { folders: runs, entries: await stagedEntriesUnder(repo, runs, diff) };
   // An unmerged path (stages 1-3) counts once: git refuses the commit before it anyway.
   const listing = listed.entries.filter((e, i, all) => e.path !== all[i - 1]?.path);
-  const oids = [...changes, ...listing].filter((e) => e.mode !== GITLINK).map((e) => e.oid);
-  const sizes = await blobSizes(repo, oids);
+  const sizes = await stagedSizes;
+  // HEAD's entries come with their sizes (ls-tree -l); only a listing from the index (the first commit, a
+  // conflict) leaves some to look up.
+  for (const entry of listing) if (entry.size !== undefined) sizes.set(entry.oid, entry.size);
+  const unknown = listing.filter((e) => e.mode !== GITLINK && !sizes.has(e.oid)).map((e) => e.oid);
+  if (unknown.length > 0) for (const [oid, size] of await blobSizes(repo, unknown)) sizes.set(oid, size);
 
   const sizeOf = (e: { mode: string; oid: string }) => (e.mode === GITLINK ? undefined : sizes.get(e.oid));
   // Only a path over its limit needs its filter attribute (to tell a raw blob that should have gone to LFS).

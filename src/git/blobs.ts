@@ -10,6 +10,8 @@ export interface StagedEntry {
   oid: string;
   /** 0 for a normal entry; 1, 2, 3 for the base, ours and theirs of an unmerged path. */
   stage: number;
+  /** The blob's size, when the listing gave it (`ls-tree -l` of HEAD); else looked up with blobSizes. */
+  size?: number;
 }
 
 /** Index entries under some folders (run folders): every entry of each folder in `folders`, unmerged stages included. */

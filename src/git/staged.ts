@@ -150,7 +150,7 @@ export async function stagedEntriesUnder(repo: Repo, folders: readonly string[],
     }
     if (head !== null) {
       const inFolders = (file: string) => folders.some((folder) => file.startsWith(`${folder}/`));
-      const entries = new Map<string, StagedEntry>(head.map((e) => [e.path, { path: e.path, mode: e.mode, oid: e.oid, stage: 0 }]));
+      const entries = new Map<string, StagedEntry>(head.map((e) => [e.path, { path: e.path, mode: e.mode, oid: e.oid, stage: 0, ...(e.size === undefined ? {} : { size: e.size }) }]));
       for (const file of diff.removed) entries.delete(file);
       for (const change of diff.changes) {
         if (change.status === 'R' && change.oldPath !== undefined) entries.delete(change.oldPath);

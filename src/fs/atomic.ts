@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { UserError } from '../errors.js';
 import { messages } from '../messages.js';
 
@@ -20,7 +19,9 @@ const REFUSED_WRITE = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EACCES', '
 if (process.platform !== 'win32' && process.listenerCount('SIGXFSZ') === 0) process.on('SIGXFSZ', () => {});
 
 export async function writeAtomic(file: string, content: string | Buffer): Promise<void> {
-  await removeStaleTemporaries(file);
+  // Loaded on the first write: signal-exit, which it loads, subscribes to a dozen signals as it loads, a cost
+  // that the commands that only read (check, runs) would pay at start-up.
+  const [{ default: writeFileAtomic }] = await Promise.all([import('write-file-atomic'), removeStaleTemporaries(file)]);
   try {
     // write-file-atomic issues one write() and does not look at the count it returns: on a nearly full disk,
     // or past a file size limit, the kernel takes part of the bytes and the truncated temporary file would

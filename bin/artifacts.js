@@ -18,6 +18,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // check's cost is start-up and git's walk of the tree: its own entry too (other options go through the CLI).
   const { main } = await import('../dist/check.js');
   process.exitCode = await main(argv.slice(1));
+} else if (argv[0] === 'manifest' && argv[1] === 'rebuild' && argv.slice(2).every((a) => a === '--worktree' || a === '--json')) {
+  // A rebuild's cost should be its walk of the runs: its own entry too (--help and other spellings go through the CLI).
+  const { main } = await import('../dist/rebuild.js');
+  process.exitCode = await main(argv.slice(2));
 } else {
   // runs' cost is start-up and reading the manifest: its own entry when its options parse plainly.
   const code = argv[0] === 'runs' ? await (await import('../dist/runs.js')).main(argv.slice(1)) : undefined;

@@ -10,7 +10,9 @@
 //   dist/check.js        `artifacts check [--json]` the same way: one self-contained file, so that git's walk
 //                        starts as soon as Node is up (check's cost is start-up and that walk)
 //   dist/runs.js         `artifacts runs` the same way: its cost is start-up and reading the manifest
-//   dist/policy-load.js  the YAML policy loader for those three entries: they load it only when the policy
+//   dist/rebuild.js      `artifacts manifest rebuild [--worktree] [--json]` the same way: its cost should be
+//                        the walk of the runs, not the loading of the CLI
+//   dist/policy-load.js  the YAML policy loader for those four entries: they load it only when the policy
 //                        cache misses (src/policy/cache.ts), so they do not parse the YAML parser on each run
 //   dist/index.js        the library entry
 //   dist/audit/worker.js audit's worker thread
@@ -107,5 +109,6 @@ await Promise.all([
   lean('src/hook-main.ts', 'hook'),
   lean('src/check-main.ts', 'check'),
   lean('src/runs-main.ts', 'runs'),
+  lean('src/rebuild-main.ts', 'rebuild'),
   esbuild.build({ ...options, entryPoints: [{ in: 'src/policy/load.ts', out: 'policy-load' }], splitting: false }),
 ]);

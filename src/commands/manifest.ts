@@ -26,17 +26,8 @@ export class ManifestRebuildCommand extends BaseCommand {
   json = Option.Boolean('--json', false, { description: 'print the result as JSON' });
 
   protected async run(): Promise<number> {
-    const [{ openPolicyContext }, { rebuildManifest }] = await Promise.all([import('./context.js'), import('../manifest/manifest.js')]);
-    const { repo, classifier } = await openPolicyContext(process.cwd());
-    const result = await rebuildManifest(repo, classifier, { from: this.worktree ? 'worktree' : 'index' });
-    warn(this.context.stderr, result.warnings);
-    if (this.json) this.context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else {
-      for (const m of result.manifests) {
-        this.context.stdout.write(`${m.file}: ${m.status} (${m.runs} run${m.runs === 1 ? '' : 's'}, from the ${this.worktree ? 'work tree' : 'index'})\n`);
-      }
-    }
-    return 0;
+    const { rebuildCommand } = await import('../rebuild-main.js');
+    return rebuildCommand({ worktree: this.worktree, json: this.json, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 }
 

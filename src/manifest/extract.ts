@@ -3,7 +3,7 @@
 // the row (with the parser's line:col) and one warning, and never stops the other rows.
 import { createRequire } from 'node:module';
 import { messages } from '../messages.js';
-import type { PolicyRoot } from '../policy/policy.js';
+import type { FieldSpec, PolicyRoot } from '../policy/policy.js';
 import { jsonErrorAt } from './json-error.js';
 import { csvLastRow, mlflowLastValue } from './tabular.js';
 import type { JsonValue, Row } from './types.js';
@@ -12,8 +12,13 @@ import type { JsonValue, Row } from './types.js';
 let yaml: typeof import('yaml') | undefined;
 const loadYaml = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
-/** A run's source files by name relative to the run folder; null when the run has no such file. */
-export type RunFiles = ReadonlyMap<string, Buffer | null>;
+/**
+ * A run's source files by name relative to the run folder; null when the run has no such file. Blobs come
+ * as bytes; the work tree's files come decoded already (Node's UTF-8 read makes no Buffer on the way).
+ */
+export type RunFiles = ReadonlyMap<string, Buffer | string | null>;
+
+const decode = (content: Buffer | string): string => (typeof content === 'string' ? content : content.toString('utf8'));
 
 export interface RunRef {
   /** The run folder relative to the repository root. */
@@ -31,40 +36,38 @@ export interface ExtractedRow {
 type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
 
 export function extractRow(root: PolicyRoot, run: RunRef, files: RunFiles): ExtractedRow {
-  const parsed = new Map<string, Parsed | null>();
+  const { slots, slotOf } = planOf(root);
+  const parsed: Array<Parsed | null | undefined> = new Array(slots.length);
   const errors: string[] = [];
   const warnings: string[] = [];
-  const open = (kind: SourceKind, file: string): Parsed | null => {
-    const key = `${kind}:${file}`;
-    if (!parsed.has(key)) {
+  const open = (slot: number): Parsed | null => {
+    let result = parsed[slot];
+    if (result === undefined) {
+      const { kind, file } = slots[slot] as Slot;
       const bytes = files.get(file) ?? null;
-      const result = bytes === null ? null : parseSource(kind, bytes);
+      result = bytes === null ? null : parseSource(kind, bytes);
       if (result && !result.ok) {
         errors.push(`${file}: ${result.error}`);
         warnings.push(messages.manifest.malformed(`${run.runPath}/${file}`, result.error));
       }
-      parsed.set(key, result);
+      parsed[slot] = result;
     }
-    return parsed.get(key) ?? null;
+    return result;
   };
   const row: Row = {};
-  for (const field of root.fields) {
+  const { fields } = root;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as FieldSpec;
     const { source } = field;
     let value: JsonValue = null;
     if (source.kind === 'capture') value = run.captures[source.capture] ?? null;
     else if (source.kind === 'path') value = run.runPath.slice(root.path.length + 1);
     else if (source.kind === 'line') {
       const bytes = files.get(source.file) ?? null;
-      if (bytes !== null && bytes.length > 0) value = (bytes.toString('utf8').split('\n', 1)[0] as string).replace(/\r$/, '');
-    } else if (source.kind === 'csv') {
-      const doc = open('csv', source.file);
-      if (doc?.ok) value = pointAt(doc.value, [source.column]);
-    } else if (source.kind === 'mlflow') {
-      const doc = open('mlflow', source.file);
-      if (doc?.ok) value = pointAt(doc.value, []);
+      if (bytes !== null && bytes.length > 0) value = (decode(bytes).split('\n', 1)[0] as string).replace(/\r$/, '');
     } else {
-      const doc = open(source.kind, source.file);
-      if (doc?.ok) value = pointAt(doc.value, source.pointer);
+      const doc = open(slotOf[i] as number);
+      if (doc?.ok) value = pointAt(doc.value, source.kind === 'csv' ? [source.column] : source.kind === 'mlflow' ? [] : source.pointer);
     }
     row[field.name] = value;
   }
@@ -72,10 +75,33 @@ export function extractRow(root: PolicyRoot, run: RunRef, files: RunFiles): Extr
   return { row, warnings };
 }
 
+/** A file a root's fields parse, in one way: fields reading the same file the same way share its slot. */
+interface Slot {
+  kind: SourceKind;
+  file: string;
+}
+
+/** Each root's slots, and each field's slot (-1: a field that parses no file), worked out once per root. */
+const plans = new WeakMap<PolicyRoot, { slots: Slot[]; slotOf: number[] }>();
+
+function planOf(root: PolicyRoot): { slots: Slot[]; slotOf: number[] } {
+  let plan = plans.get(root);
+  if (plan === undefined) {
+    const slots: Slot[] = [];
+    const slotOf = root.fields.map(({ source }) => {
+      if (source.kind === 'capture' || source.kind === 'path' || source.kind === 'line') return -1;
+      const at = slots.findIndex((slot) => slot.kind === source.kind && slot.file === source.file);
+      return at !== -1 ? at : slots.push({ kind: source.kind, file: source.file }) - 1;
+    });
+    plans.set(root, (plan = { slots, slotOf }));
+  }
+  return plan;
+}
+
 type SourceKind = 'json' | 'yaml' | 'jsonl' | 'csv' | 'mlflow';
 
-function parseSource(kind: SourceKind, bytes: Buffer): Parsed {
-  let text = bytes.toString('utf8');
+function parseSource(kind: SourceKind, content: Buffer | string): Parsed {
+  let text = decode(content);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (kind === 'json') return parseJson(text, 1);
   if (kind === 'csv') return csvLastRow(text);

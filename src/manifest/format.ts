@@ -58,22 +58,23 @@ function countKey(value: JsonValue | undefined): string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function timeOf(value: JsonValue | undefined): number {
-  return typeof value === 'string' ? Date.parse(value) : Number.NaN;
-}
-
-/** Whether time string a is later than b (ties broken by string order, so the result is deterministic). */
-function later(a: string, b: string | null): boolean {
-  if (b === null) return true;
-  const [ta, tb] = [Date.parse(a), Date.parse(b)];
-  return ta > tb || (ta === tb && a > b);
-}
-
+/**
+ * The latest of `current` and the row's last_updated fields: a later time wins, ties go to the later string
+ * (so the result is deterministic); values that are not times are passed over. Each string is parsed once:
+ * a rebuild calls this for every row.
+ */
 function latestOf(layout: Layout, row: Row, current: string | null): string | null {
   let latest = current;
+  let latestTime = current === null ? Number.NaN : Date.parse(current);
   for (const name of layout.lastUpdated) {
     const value = row[name];
-    if (typeof value === 'string' && !Number.isNaN(timeOf(value)) && later(value, latest)) latest = value;
+    if (typeof value !== 'string') continue;
+    const time = Date.parse(value);
+    if (Number.isNaN(time)) continue;
+    if (latest === null || time > latestTime || (time === latestTime && value > latest)) {
+      latest = value;
+      latestTime = time;
+    }
   }
   return latest;
 }

@@ -157,7 +157,9 @@ export class Classifier {
 
   /** The run folder holding `path` (or being it), with the run pattern's captures. */
   runOf(path: string): RunLocation | undefined {
-    const raw = path.replace(/\/$/, '').split('/');
+    // Called once per run folder of a walk: no regular expression, join or copy where the path is the answer.
+    const folder = path.endsWith('/') ? path.slice(0, -1) : path;
+    const raw = folder.split('/');
     const prepared = this.prepare(raw);
     const found = this.locateRoot(prepared);
     if (!found) return undefined;
@@ -173,14 +175,16 @@ export class Classifier {
       if (name !== undefined && match.indices?.[1]) {
         const [start, end] = match.indices[1];
         // Cut from the unfolded segment so that core.ignoreCase does not lowercase a captured value.
-        fields[name] = fromBytes(prepareSegment(raw[depth + i] as string, false).slice(start, end));
+        const unfolded = this.ignoreCase ? prepareSegment(raw[depth + i] as string, false) : segment;
+        fields[name] = fromBytes(unfolded.slice(start, end));
       }
     }
+    const whole = raw.length === depth + levels;
     return {
       root: compiled.root,
-      runPath: raw.slice(0, depth + levels).join('/'),
+      runPath: whole ? folder : raw.slice(0, depth + levels).join('/'),
       fields,
-      inner: raw.slice(depth + levels).join('/'),
+      inner: whole ? '' : raw.slice(depth + levels).join('/'),
     };
   }
 
@@ -387,8 +391,11 @@ export class ClassifierBatch {
     const name = folder.slice(cut + 1);
     let verdict = parent.state.folders.get(name);
     if (verdict === undefined) {
-      verdict = this.child(parent, folder, name).state.verdict;
+      const scope = this.child(parent, folder, name);
+      verdict = scope.state.verdict;
       parent.state.folders.set(name, verdict);
+      // A walker asks next about what an entered folder holds: its scope is kept rather than worked out again.
+      if (verdict === 'enter') this.scopes.set(folder, scope);
     }
     return verdict;
   }

@@ -1,7 +1,7 @@
 // The run manifest against real git: refresh from the index, rebuild, check, update under concurrency,
 // the merge driver in a real `git merge`, and `artifacts runs`, all through the built CLI.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +154,48 @@ describe('the manifest of a generated experiment repository', () => {
       expect(dashed.code).not.toBe(0);
       expect(`${dashed.stdout}${dashed.stderr}`).toContain('--sort');
       expect(repo.cli('runs', '--json', '--csv').code).toBe(2);
+    }));
+});
+
+describe("manifest rebuild's own entry", () => {
+  it('bin/artifacts.js runs the plain spellings without the CLI framework, with the same bytes, output and errors as through it', () =>
+    withGeneratedRepo({ runs: 30, workspaceFiles: 2 }, (repo) => {
+      expect(repo.cli('init').code).toBe(0);
+      repo.git('add', '-A');
+      const file = path.join(repo.dir, MANIFEST);
+      /** A rebuild from scratch with these arguments: its output and the bytes written. */
+      const rebuild = (...args: string[]) => {
+        rmSync(file, { force: true });
+        const result = repo.cli('manifest', 'rebuild', ...args);
+        return { ...result, bytes: readFileSync(file, 'utf8') };
+      };
+      for (const worktree of [['--worktree'], []]) {
+        // `--no-json` is a spelling only clipanion reads: it goes through the CLI.
+        const own = rebuild(...worktree);
+        const cli = rebuild(...worktree, '--no-json');
+        expect(own).toEqual(cli);
+        expect(own.code).toBe(0);
+        expect(own.stdout).toMatch(/^runs\/runs_manifest\.json: written \(30 runs, from the (work tree|index)\)\n$/);
+        // run 2's metrics.json is truncated: reported with its path, the other rows written.
+        expect(own.stderr.split('\n').filter((l) => l !== '')).toEqual([
+          expect.stringMatching(/^artifacts: warning: runs\/ghspec\/[^/]+\/metrics\.json: invalid JSON at \d+:\d+: /),
+        ]);
+        expect(JSON.parse(own.bytes).total_runs).toBe(30);
+      }
+      const json = repo.cli('manifest', 'rebuild', '--json', '--worktree');
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout)).toEqual({ manifests: [{ file: MANIFEST, runs: 30, status: 'unchanged' }], warnings: [expect.stringContaining('metrics.json: invalid JSON')] });
+      // --help goes through the CLI.
+      const help = repo.cli('manifest', 'rebuild', '--help');
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('artifacts manifest rebuild');
+      expect(help.stdout).toContain('--worktree');
+      // Errors: the same channel and exit code both ways.
+      rmSync(path.join(repo.dir, 'artifacts.policy.yaml'));
+      const own = repo.cli('manifest', 'rebuild', '--worktree');
+      expect(own.code).toBe(2);
+      expect(own.stderr).toMatch(/^artifacts: .*artifacts\.policy\.yaml/);
+      expect(repo.cli('manifest', 'rebuild', '--worktree', '--no-json')).toEqual(own);
     }));
 });
 

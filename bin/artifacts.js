@@ -18,6 +18,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // check's cost is start-up and git's walk of the tree: its own entry too (other options go through the CLI).
   const { main } = await import('../dist/check.js');
   process.exitCode = await main(argv.slice(1));
+} else if (argv[0] === 'audit' && argv.slice(1).every((a) => a === '--json')) {
+  // audit's cost on a large tree is start-up and the walk: its own entry (other options go through the CLI).
+  const { main } = await import('../dist/audit.js');
+  process.exitCode = await main(argv.slice(1));
 } else {
   const { main } = await import('../dist/cli.js');
   process.exitCode = await main(argv);

@@ -9,8 +9,11 @@
 //                        resolves and links (the hook runs on every commit; its lazy imports are inlined)
 //   dist/check.js        `artifacts check [--json]` the same way: one self-contained file, so that git's walk
 //                        starts as soon as Node is up (check's cost is start-up and that walk)
+//   dist/audit.js        `artifacts audit [--json]` the same way: one self-contained file (a large tree's
+//                        audit is start-up and the walk)
 //   dist/index.js        the library entry
-//   dist/audit/worker.js audit's worker thread
+//   dist/audit/worker.js audit's worker thread: one self-contained file too, since the walk waits for it to
+//                        start (each module a worker resolves and links delays it)
 //   dist/chunk-*.js      code shared between them
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -85,11 +88,12 @@ await Promise.all([
     entryPoints: [
       { in: 'src/cli.ts', out: 'cli' },
       { in: 'src/index.ts', out: 'index' },
-      { in: 'src/audit/worker.ts', out: 'audit/worker' },
     ],
     chunkNames: 'chunk-[hash]',
     splitting: true,
   }),
   esbuild.build({ ...options, entryPoints: [{ in: 'src/hook-main.ts', out: 'hook' }], splitting: false }),
   esbuild.build({ ...options, entryPoints: [{ in: 'src/check-main.ts', out: 'check' }], splitting: false }),
+  esbuild.build({ ...options, entryPoints: [{ in: 'src/audit/main.ts', out: 'audit' }], splitting: false }),
+  esbuild.build({ ...options, entryPoints: [{ in: 'src/audit/worker.ts', out: 'audit/worker' }], splitting: false }),
 ]);

@@ -22,6 +22,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   // A rebuild's cost should be its walk of the runs: its own entry too (--help and other spellings go through the CLI).
   const { main } = await import('../dist/rebuild.js');
   process.exitCode = await main(argv.slice(2));
+} else if (argv[0] === 'audit' && argv.slice(1).every((a) => a === '--json')) {
+  // audit's cost on a large tree is start-up and the walk: its own entry (other options go through the CLI).
+  const { main } = await import('../dist/audit.js');
+  process.exitCode = await main(argv.slice(1));
 } else {
   // runs' cost is start-up and reading the manifest: its own entry when its options parse plainly.
   const code = argv[0] === 'runs' ? await (await import('../dist/runs.js')).main(argv.slice(1)) : undefined;

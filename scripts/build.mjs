@@ -12,10 +12,13 @@
 //   dist/runs.js         `artifacts runs` the same way: its cost is start-up and reading the manifest
 //   dist/rebuild.js      `artifacts manifest rebuild [--worktree] [--json]` the same way: its cost should be
 //                        the walk of the runs, not the loading of the CLI
-//   dist/policy-load.js  the YAML policy loader for those four entries: they load it only when the policy
+//   dist/audit.js        `artifacts audit [--json]` the same way: one self-contained file (a large tree's
+//                        audit is start-up and the walk)
+//   dist/policy-load.js  the YAML policy loader for those five entries: they load it only when the policy
 //                        cache misses (src/policy/cache.ts), so they do not parse the YAML parser on each run
 //   dist/index.js        the library entry
-//   dist/audit/worker.js audit's worker thread
+//   dist/audit/worker.js audit's worker thread: one self-contained file too, since the walk waits for it to
+//                        start (each module a worker resolves and links delays it)
 //   dist/chunk-*.js      code shared between them
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -101,7 +104,6 @@ await Promise.all([
     entryPoints: [
       { in: 'src/cli.ts', out: 'cli' },
       { in: 'src/index.ts', out: 'index' },
-      { in: 'src/audit/worker.ts', out: 'audit/worker' },
     ],
     chunkNames: 'chunk-[hash]',
     splitting: true,
@@ -110,5 +112,7 @@ await Promise.all([
   lean('src/check-main.ts', 'check'),
   lean('src/runs-main.ts', 'runs'),
   lean('src/rebuild-main.ts', 'rebuild'),
+  lean('src/audit/main.ts', 'audit'),
   esbuild.build({ ...options, entryPoints: [{ in: 'src/policy/load.ts', out: 'policy-load' }], splitting: false }),
+  esbuild.build({ ...options, entryPoints: [{ in: 'src/audit/worker.ts', out: 'audit/worker' }], splitting: false }),
 ]);

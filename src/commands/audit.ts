@@ -1,6 +1,4 @@
 import { Option } from 'clipanion';
-import { UserError } from '../errors.js';
-import { messages } from '../messages.js';
 import { BaseCommand } from './base.js';
 
 export class AuditCommand extends BaseCommand {
@@ -33,48 +31,8 @@ export class AuditCommand extends BaseCommand {
   history = Option.Boolean('--history', false, { description: 'also weigh the roots in git history (all refs)' });
 
   protected async run(): Promise<number> {
-    const [{ openPolicyContext }, { runAudit, groupingKeys }, { renderAudit }, { historyOfRoots }] = await Promise.all([
-      import('./context.js'),
-      import('../audit/audit.js'),
-      import('../audit/render.js'),
-      import('../git/history.js'),
-    ]);
-    if (!/^\d+$/.test(this.top)) throw new UserError(messages.audit.badTop(this.top));
-    const top = Number(this.top);
-    const { repo, classifier } = await openPolicyContext(process.cwd());
-    const keys = groupingKeys(classifier);
-    if (!keys.includes(this.by)) throw new UserError(messages.audit.badBy(this.by, keys));
-
-    const stderr = this.context.stderr as NodeJS.WriteStream;
-    const progress = !this.json && stderr.isTTY === true;
-    let shown = false;
-    let last = 0;
-    const result = await runAudit(repo.root, classifier, {
-      top,
-      by: this.by,
-      ...(progress
-        ? {
-            onProgress: ({ files, runs }: { files: number; runs: number }) => {
-              const now = Date.now();
-              if (now - last < 100) return;
-              last = now;
-              shown = true;
-              stderr.write(`\r\x1b[K${messages.audit.progress(files, runs)}`);
-            },
-          }
-        : {}),
-    });
-    if (shown) stderr.write('\r\x1b[K');
-    const history = this.history ? await historyOfRoots(repo, classifier.policy.roots.map((r) => r.path), top) : null;
-
-    if (this.json) {
-      this.context.stdout.write(`${JSON.stringify(history ? { ...result, history } : result, null, 2)}\n`);
-    } else {
-      this.context.stdout.write(renderAudit(result, top, history));
-      for (const root of result.roots) if (!root.exists) this.context.stderr.write(`artifacts: warning: ${messages.audit.missingRoot(root.path)}\n`);
-    }
-    for (const warning of result.warnings) this.context.stderr.write(`artifacts: warning: ${warning}\n`);
-    if (result.totals.never.files > 0) this.context.stderr.write(`artifacts: warning: ${messages.audit.neverOnDisk(result.totals.never.files)}\n`);
-    return 0;
+    const { auditCommand } = await import('../audit/main.js');
+    const { json, top, by, history } = this;
+    return auditCommand({ json, top, by, history, stdout: this.context.stdout, stderr: this.context.stderr });
   }
 }

@@ -50,9 +50,10 @@ describe('policy cache', () => {
       const refused = repo.cli('check');
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/artifacts\.policy\.yaml:\d+:\d+: limitz: unknown key "limitz"/);
-      // The lean entries (check above, runs, the hook) parse a missed policy in dist/policy-load.js, a bundle
-      // with its own copy of the error classes: its refusal is still the user's mistake (exit 2, no stack).
-      for (const args of [['runs'], ['hook', 'pre-commit']]) {
+      // The lean entries (check above, runs, the hook, rebuild, audit) parse a missed policy in
+      // dist/policy-load.js, a bundle with its own copy of the error classes: its refusal is still the user's
+      // mistake (exit 2, no stack).
+      for (const args of [['runs'], ['hook', 'pre-commit'], ['manifest', 'rebuild', '--worktree'], ['audit', '--json']]) {
         const lean = repo.cli(...args);
         expect(lean.code).toBe(2);
         expect(lean.stderr).toMatch(/^artifacts: artifacts\.policy\.yaml[^:]*:\d+:\d+: limitz: unknown key "limitz"/);

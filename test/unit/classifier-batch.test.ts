@@ -1,5 +1,5 @@
 // ClassifierBatch answers for many paths from per-folder state; classify(), classifyFolder() and rootOf()
-// answer from the whole path. The two must agree on every path, for every policy: random policies with
+// answer from the whole path (and isNeverName() from the entry's own name or path, as audit asks it). The two must agree on every path, for every policy: random policies with
 // several roots, anchored and folder patterns at every level, both case modes, paths inside and around
 // the roots, and queries in random order (the batch's memos must not leak between folders).
 import fc from 'fast-check';
@@ -101,6 +101,12 @@ function askInOrder(classifier: Classifier, paths: readonly string[]): number {
     for (let end = 1; end < segments.length; end++) {
       const folder = segments.slice(0, end).join('/');
       compare('classifyFolder', folder, batch.classifyFolder(folder), classifier.classifyFolder(folder));
+    }
+    // isNeverName() judges the entry alone, for a walker that knows no folder above is `never` (audit's).
+    const name = segments[segments.length - 1] as string;
+    if (segments.length === 1 || classifier.classifyFolder(segments.slice(0, -1).join('/')) !== 'never') {
+      compare('isNeverName file', file, classifier.isNeverName(file, name, false), classifier.classify(file) === 'never');
+      compare('isNeverName folder', file, classifier.isNeverName(file, name, true), classifier.classifyFolder(file) === 'never');
     }
   }
   expect(differences).toEqual([]);

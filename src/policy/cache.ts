@@ -1,10 +1,9 @@
 // The compiled policy, cached in the git folder (artifacts-cache/policy-<hash>.json) so that the commands
 // whose cost is mostly start-up (the pre-commit hook, `runs`) load no YAML parser while the policy does not
-// change. The key is a hash of the policy text and of the build that parsed it: an edited policy or an
-// upgraded CLI misses, parses with the full loader (every check and message of load.ts) and writes a new
-// entry. Only policies that parsed without error are cached. The cache is written atomically (temporary
+// change. An entry is named after the build that parsed it and a cheap hash of the policy text, and holds that
+// text, compared whole on every read: an edited policy or an upgraded CLI misses, parses with the full loader
+// (every check and message of load.ts) and writes a new entry. Only policies that parsed without error are cached. The cache is written atomically (temporary
 // file, then rename) and read defensively: anything unexpected is a miss, never an error.
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -20,6 +19,8 @@ const KEPT_ENTRIES = 8;
 
 interface CacheEntry {
   build: string;
+  /** The policy text the entry was parsed from: a hit is an equal text, whatever the file name says. */
+  text: string;
   policy: Omit<Policy, 'locate' | 'text'>;
   /** Where each key sits, for Policy.locate: key -> [line, column]. */
   locations: Record<string, [number, number]>;
@@ -37,13 +38,24 @@ function keysOf(policy: Policy): string[] {
   return keys;
 }
 
+/**
+ * The entry's file name for a policy text: FNV-1a (32 bits) of its UTF-16 units and its length. Not a
+ * digest: two texts may share a name, and the entry holds its text, compared whole on every read. Loading
+ * node:crypto for a digest costs more (about 5 ms) than the rest of a cache hit.
+ */
+function textKey(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${(hash >>> 0).toString(16).padStart(8, '0')}-${text.length}`;
+}
+
 /** parsePolicy(text, label), through the cache in `gitDir` when there is one. */
 export async function parsePolicyCached(text: string, label: string, gitDir: string | null): Promise<Policy> {
-  const file = BUILD === null || gitDir === null ? null : path.join(gitDir, CACHE_DIR, `policy-${BUILD}-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
+  const file = BUILD === null || gitDir === null ? null : path.join(gitDir, CACHE_DIR, `policy-${BUILD}-${textKey(text)}.json`);
   if (file !== null) {
     try {
       const entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
-      if (entry.build === BUILD && entry.policy?.version === 1 && Array.isArray(entry.policy.roots)) {
+      if (entry.build === BUILD && entry.text === text && entry.policy?.version === 1 && Array.isArray(entry.policy.roots)) {
         const { locations } = entry;
         return {
           ...entry.policy,
@@ -67,7 +79,7 @@ export async function parsePolicyCached(text: string, label: string, gitDir: str
       if (line !== 1 || column !== 1) locations[key] = [line, column];
     }
     const { locate: _locate, text: _text, ...data } = policy;
-    const entry: CacheEntry = { build: BUILD as string, policy: data, locations };
+    const entry: CacheEntry = { build: BUILD as string, text, policy: data, locations };
     try {
       await mkdir(path.dirname(file), { recursive: true });
       const temporary = `${file}.${process.pid}.tmp`;

@@ -39,6 +39,12 @@ describe('policy cache', () => {
       expect(believed.stdout).toContain('notes.txt');
       repo.git('rm', '-q', '--cached', 'notes.txt');
       writeFileSync(path.join(cacheDir, entry), stored);
+      // An entry for another text under this text's name (a hash collision) is a miss: the text is compared whole.
+      writeFileSync(path.join(cacheDir, entry), JSON.stringify({ ...doctored, text: `${doctored.text}# another policy\n` }));
+      repo.git('add', 'notes.txt');
+      expect(repo.cli('check', '--staged', '--json').code).toBe(0);
+      repo.git('rm', '-q', '--cached', 'notes.txt');
+      expect(JSON.parse(readFileSync(path.join(cacheDir, entry), 'utf8')).policy.limits.repoFile).not.toBe(1);
       // A damaged entry: a miss, the same answer, and the entry rewritten.
       writeFileSync(path.join(cacheDir, entry), '{"build": ');
       expect(repo.cli('check', '--json')).toEqual(first);

@@ -36,13 +36,15 @@ export async function runsCommand(options: RunsOptions, { stdout, stderr }: Runs
     limit = Number(options.limit);
   }
   const rows: Row[] = [];
-  const columns: string[] = [];
+  // Every key of every row, in order of first appearance (a Set keeps insertion order).
+  const seen = new Set<string>();
   for (const { file, label } of await locateManifests(process.cwd())) {
     for (const row of (await readManifest(file, label)).runs) {
-      for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+      for (const key in row) seen.add(key);
       rows.push(row);
     }
   }
+  const columns = [...seen];
   for (const name of [...conditions.map((c) => c.field), ...(options.sort ? [options.sort.replace(/^-/, '')] : [])]) {
     if (rows.length > 0 && !columns.includes(name)) throw new UserError(messages.manifest.unknownField(name, columns));
   }

@@ -4,7 +4,8 @@
 // text, compared whole on every read: an edited policy or an upgraded CLI misses, parses with the full loader
 // (every check and message of load.ts) and writes a new entry. Only policies that parsed without error are cached. The cache is written atomically (temporary
 // file, then rename) and read defensively: anything unexpected is a miss, never an error.
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { messages } from '../messages.js';
@@ -54,7 +55,8 @@ export async function parsePolicyCached(text: string, label: string, gitDir: str
   const file = BUILD === null || gitDir === null ? null : path.join(gitDir, CACHE_DIR, `policy-${BUILD}-${textKey(text)}.json`);
   if (file !== null) {
     try {
-      const entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
+      // Synchronous, as the policy read below: a few kilobytes, read before anything else can run.
+      const entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
       if (entry.build === BUILD && entry.text === text && entry.policy?.version === 1 && Array.isArray(entry.policy.roots)) {
         const { locations } = entry;
         return {
@@ -107,7 +109,7 @@ export async function parsePolicyCached(text: string, label: string, gitDir: str
 export async function loadPolicyCached(repoRoot: string, gitDir: string | null): Promise<Policy> {
   let text: string;
   try {
-    text = await readFile(path.join(repoRoot, POLICY_FILE), 'utf8');
+    text = readFileSync(path.join(repoRoot, POLICY_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(messages.noPolicy(POLICY_FILE));
     throw new UserError(messages.unreadable(POLICY_FILE, (error as Error).message));

@@ -101,12 +101,12 @@ function ensureCliOnPath() {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Alternates the command and its floor so that machine noise hits both alike; medians of `reps`. */
-function measure(cwd, ours, floor) {
+function measure(cwd, ours, floor, times = reps) {
   time(cwd, ours); // warm the page cache (and the policy cache)
   time(cwd, floor);
   const a = [];
   const b = [];
-  for (let i = 0; i < reps; i++) {
+  for (let i = 0; i < times; i++) {
     a.push(time(cwd, ours));
     b.push(time(cwd, floor));
   }
@@ -114,6 +114,11 @@ function measure(cwd, ours, floor) {
 }
 
 const shell = (script, env) => ['bash', ['-c', script], env];
+/**
+ * The hook rows are differences of two commits that each take 40-300 ms and vary by tens of ms: three times
+ * the repetitions, so that the median difference settles.
+ */
+const hookReps = reps * 3;
 /** The environment without NODE_EXTRA_CA_CERTS, when it is set (see below); null otherwise. */
 const withoutCaCerts = process.env.NODE_EXTRA_CA_CERTS === undefined ? null : Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_EXTRA_CA_CERTS'));
 const STARTUP_BOUND = new Set(['artifacts --version', 'artifacts runs --where framework=chatdev --where total_tokens_in>=100000', 'artifacts check']);
@@ -197,7 +202,7 @@ for (const size of sizes) {
   const env = { ...process.env, PATH: `${cliBin}${path.delimiter}${process.env.PATH}` };
   const commit = (flags, config = []) =>
     shell(`git ${[...IDENTITY, ...config].join(' ')} commit -q ${flags} -m bench && git reset -q --soft HEAD~1 && git reset -q -- runs/runs_manifest.json`, env);
-  const m = measure(dir, commit(''), commit('--no-verify'));
+  const m = measure(dir, commit(''), commit('--no-verify'), hookReps);
   hookCost[size] = m.diff;
   // The same commit with a policy that has no manifest, staged with it (the hook then judges by the staged
   // policy): the hook's checks alone, without the manifest refresh and its staging.
@@ -205,14 +210,14 @@ for (const size of sizes) {
   const policyText = readFileSync(policyFile, 'utf8');
   writeFileSync(policyFile, withoutManifest(policyText));
   git(dir, 'add', '--', 'artifacts.policy.yaml');
-  const checksOnly = measure(dir, commit(''), commit('--no-verify'));
+  const checksOnly = measure(dir, commit(''), commit('--no-verify'), hookReps);
   git(dir, 'reset', '-q', '--', 'artifacts.policy.yaml');
   writeFileSync(policyFile, policyText);
   checksOnlyCost[size] = checksOnly.diff;
   // What any pre-commit hook that reads the staged changes costs here: a shell hook running `git diff --cached`
   // and nothing else (no husky), measured the same way. git reads its whole index for that diff, and reads it
   // again after any pre-commit hook: the part of a hook's cost that grows with the repository whatever it does.
-  const minimal = measure(dir, commit('', ['-c', `core.hooksPath=${minimalHooks}`]), commit('--no-verify'));
+  const minimal = measure(dir, commit('', ['-c', `core.hooksPath=${minimalHooks}`]), commit('--no-verify'), hookReps);
   minimalHookCost[size] = minimal.diff;
   // What git alone takes to stage a manifest of this tree's size, the hook's last step: a new blob as large as
   // the manifest (one row per run) and a rewrite of the whole index. Each repetition stages different bytes,
@@ -312,7 +317,7 @@ const machine = `${cpus().length} cores (${cpu}), ${(totalmem() / 1024 ** 3).toF
 const date = new Date().toISOString().slice(0, 10);
 lines.push('');
 lines.push(`peer: pre-commit-hooks' check-added-large-files (sizes of added files only), hook overhead on this machine kind: ${ms(PEER.bare.S)} (100 runs), ${ms(PEER.bare.M)} (2,000 runs) as a bare git hook, ${PEER.framework} through the pre-commit framework.`);
-lines.push(`machine: ${machine}; ${date}; load average at start ${startLoad.map((l) => l.toFixed(2)).join(' ')}; medians of ${reps} alternating runs${withoutCaCerts ? '; NODE_EXTRA_CA_CERTS is set here: the rows marked "without" are measured with it removed, for both sides; the hook empties it for its own Node process' : ''}`);
+lines.push(`machine: ${machine}; ${date}; load average at start ${startLoad.map((l) => l.toFixed(2)).join(' ')}; medians of ${reps} alternating runs (${hookReps} for the hook rows)${withoutCaCerts ? '; NODE_EXTRA_CA_CERTS is set here: the rows marked "without" are measured with it removed, for both sides; the hook empties it for its own Node process' : ''}`);
 console.log(lines.join('\n'));
 if (!smoke) {
   writeFileSync(out, `${JSON.stringify({ date, machine, node: process.version, git: gitVersion, node_extra_ca_certs: withoutCaCerts !== null, loadavg_start: startLoad, reps, sizes, rows }, null, 2)}\n`);

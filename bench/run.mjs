@@ -130,6 +130,8 @@ const minimalHookCost = {};
 /** A hooks folder whose pre-commit hook only reads the staged changes (see the minimal-hook rows). */
 const minimalHooks = path.join(treeRoot, '.minimal-hooks');
 mkdirSync(minimalHooks, { recursive: true });
+const noHooks = path.join(treeRoot, '.no-hooks');
+mkdirSync(noHooks, { recursive: true });
 writeFileSync(path.join(minimalHooks, 'pre-commit'), '#!/bin/sh\nexec git diff --cached -z --raw --no-abbrev --find-renames >/dev/null\n', { mode: 0o755 });
 
 /** The default preset's policy without its manifest keys (manifest, fields, counts, last_updated). */
@@ -217,7 +219,9 @@ for (const size of sizes) {
   // What any pre-commit hook that reads the staged changes costs here: a shell hook running `git diff --cached`
   // and nothing else (no husky), measured the same way. git reads its whole index for that diff, and reads it
   // again after any pre-commit hook: the part of a hook's cost that grows with the repository whatever it does.
-  const minimal = measure(dir, commit('', ['-c', `core.hooksPath=${minimalHooks}`]), commit('--no-verify'), hookReps);
+  // Its floor is a commit with no hooks at all: `--no-verify` still runs husky's prepare-commit-msg and
+  // post-commit dispatchers, which this hooks folder does not have.
+  const minimal = measure(dir, commit('', ['-c', `core.hooksPath=${minimalHooks}`]), commit('', ['-c', `core.hooksPath=${noHooks}`]), hookReps);
   minimalHookCost[size] = minimal.diff;
   // What git alone takes to stage a manifest of this tree's size, the hook's last step: a new blob as large as
   // the manifest (one row per run) and a rewrite of the whole index. Each repetition stages different bytes,

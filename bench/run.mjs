@@ -252,51 +252,15 @@ for (const size of sizes) {
 // The hook's cost must not grow with the tree: the largest tree's against S's.
 const largest = sizes[sizes.length - 1];
 if (sizes.length > 1 && sizes[0] === 'S') {
-  rows.push({
-    tree: `${largest} vs S`,
-    command: `hook overhead on ${largest}`,
-    floor: 'hook overhead on S',
-    ours_s: hookCost[largest],
-    floor_s: hookCost.S,
-    ratio: hookCost[largest] / hookCost.S,
-    target: 1.3,
-  });
-  rows.push({
-    tree: `${largest} vs S`,
-    command: `hook overhead on ${largest}, policy without a manifest (the checks alone)`,
-    floor: 'the same on S',
-    ours_s: checksOnlyCost[largest],
-    floor_s: checksOnlyCost.S,
-    ratio: checksOnlyCost[largest] / checksOnlyCost.S,
-    target: null,
-  });
-  rows.push({
-    tree: `${largest} vs S`,
-    command: `a minimal hook (sh + git diff --cached) on ${largest}`,
-    floor: 'the same on S',
-    ours_s: minimalHookCost[largest],
-    floor_s: minimalHookCost.S,
-    ratio: minimalHookCost[largest] / minimalHookCost.S,
-    target: null,
-  });
-  rows.push({
-    tree: `${largest} vs S`,
-    command: `git staging a refreshed manifest (update-index) on ${largest}`,
-    floor: 'the same on S',
-    ours_s: stagingCost[largest],
-    floor_s: stagingCost.S,
-    ratio: stagingCost[largest] / stagingCost.S,
-    target: null,
-  });
-  rows.push({
-    tree: `${largest} vs S`,
-    command: `hook overhead minus that staging on ${largest}`,
-    floor: 'the same on S',
-    ours_s: hookCost[largest] - stagingCost[largest],
-    floor_s: hookCost.S - stagingCost.S,
-    ratio: (hookCost[largest] - stagingCost[largest]) / (hookCost.S - stagingCost.S),
-    target: null,
-  });
+  /** A row of the largest tree's figure against S's, from per-size costs. */
+  const againstS = (command, floor, cost, target = null) =>
+    rows.push({ tree: `${largest} vs S`, command, floor, ours_s: cost[largest], floor_s: cost.S, ratio: cost[largest] / cost.S, target });
+  againstS(`hook overhead on ${largest}`, 'hook overhead on S', hookCost, 1.3);
+  againstS(`hook overhead on ${largest}, policy without a manifest (the checks alone)`, 'the same on S', checksOnlyCost);
+  againstS(`a minimal hook (sh + git diff --cached) on ${largest}`, 'the same on S', minimalHookCost);
+  againstS(`git staging a refreshed manifest (update-index) on ${largest}`, 'the same on S', stagingCost);
+  const withoutStaging = Object.fromEntries(Object.keys(hookCost).map((size) => [size, hookCost[size] - stagingCost[size]]));
+  againstS(`hook overhead minus that staging on ${largest}`, 'the same on S', withoutStaging);
 }
 
 const ms = (s) => (s === null || s === undefined ? '' : `${(s * 1000).toFixed(0)} ms`);

@@ -6,6 +6,7 @@ import { openPolicyContext } from '../commands/context.js';
 import { reportError, UserError } from '../errors.js';
 import type { HistoryReport } from '../git/history.js';
 import { messages } from '../messages.js';
+import { AUDIT_DEFAULTS } from './defaults.js';
 import { groupingKeys, runAudit } from './audit.js';
 
 export interface AuditIo {
@@ -70,7 +71,7 @@ export async function auditCommand(io: AuditIo): Promise<number> {
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    return await auditCommand({ json: argv.includes('--json'), top: '10', by: 'run', history: false, stdout: process.stdout, stderr: process.stderr });
+    return await auditCommand({ json: argv.includes('--json'), ...AUDIT_DEFAULTS, history: false, stdout: process.stdout, stderr: process.stderr });
   } catch (error) {
     return reportError(error, process.stderr);
   }

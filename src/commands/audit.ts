@@ -1,4 +1,5 @@
 import { Option } from 'clipanion';
+import { AUDIT_DEFAULTS } from '../audit/defaults.js';
 import { BaseCommand } from './base.js';
 
 export class AuditCommand extends BaseCommand {
@@ -26,8 +27,8 @@ export class AuditCommand extends BaseCommand {
   });
 
   json = Option.Boolean('--json', false, { description: 'print {"roots", "runs", "totals", ...} as JSON' });
-  top = Option.String('--top', '10', { description: 'length of the largest-of lists (default 10)' });
-  by = Option.String('--by', 'run', { description: 'group runs: "run" (default) or a {name} of the run pattern, e.g. framework' });
+  top = Option.String('--top', AUDIT_DEFAULTS.top, { description: `length of the largest-of lists (default ${AUDIT_DEFAULTS.top})` });
+  by = Option.String('--by', AUDIT_DEFAULTS.by, { description: 'group runs: "run" (default) or a {name} of the run pattern, e.g. framework' });
   history = Option.Boolean('--history', false, { description: 'also weigh the roots in git history (all refs)' });
 
   protected async run(): Promise<number> {

@@ -120,6 +120,13 @@ describe('audit', () => {
       expect(human.stdout).toMatch(/100 runs: .* in git, .* ignored on disk/);
       // Piped stderr: no progress line, only the never warning.
       expect(human.stderr).toBe('artifacts: warning: 2 files matching `never` are on disk: git ignores them; make sure nothing copies them elsewhere\n');
+      // The bin answers the plain `audit [--json]` from dist/audit.js; any other spelling (here the defaults
+      // spelled out) goes through clipanion: the same report, byte for byte.
+      expect(repo.cli('audit', '--top', '10', '--by', 'run')).toEqual(human);
+      const lean = repo.cli('audit', '--json');
+      expect(lean.code).toBe(0);
+      expect(JSON.parse(lean.stdout).runs).toHaveLength(2);
+      expect(repo.cli('audit', '--json', '--top', '10')).toEqual(lean);
 
       const by = repo.cli('audit', '--by', 'model');
       expect(by.code).toBe(2);

@@ -70,7 +70,13 @@ export async function loadPreCommit(
 ): Promise<{ classifier: Classifier; source: 'index' | 'work tree'; diff: RawGroup }> {
   const [[headPolicy], diff, caseless] = await Promise.all([readObjects(repo, [`HEAD:${POLICY_FILE}`]), stagedDiff(repo), ignoreCase ?? repo.ignoreCase]);
   repo.ignoreCase = caseless;
-  const staged = !headPolicy || touchedPaths(diff).includes(POLICY_FILE) ? await readStaged(repo, POLICY_FILE) : headPolicy.toString('utf8');
+  // A policy the commit changes is read by the blob id the diff gives: `:path` would make cat-file read the index.
+  const changed = diff.changes.find((change) => change.path === POLICY_FILE);
+  const staged = changed
+    ? ((await readObjects(repo, [changed.oid]))[0]?.toString('utf8') ?? null)
+    : !headPolicy || touchedPaths(diff).includes(POLICY_FILE)
+      ? await readStaged(repo, POLICY_FILE)
+      : headPolicy.toString('utf8');
   const { policy, source } = await parseCommitPolicy(repo, staged);
   return { classifier: new Classifier(policy, { ignoreCase: caseless }), source, diff };
 }

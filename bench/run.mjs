@@ -127,6 +127,7 @@ const rows = [];
 const hookCost = {};
 const checksOnlyCost = {};
 const minimalHookCost = {};
+const hookProcessCost = {};
 /** A hooks folder whose pre-commit hook only reads the staged changes (see the minimal-hook rows). */
 const minimalHooks = path.join(treeRoot, '.minimal-hooks');
 mkdirSync(minimalHooks, { recursive: true });
@@ -213,6 +214,11 @@ for (const size of sizes) {
   writeFileSync(policyFile, withoutManifest(policyText));
   git(dir, 'add', '--', 'artifacts.policy.yaml');
   const checksOnly = measure(dir, commit(''), commit('--no-verify'), hookReps);
+  // The hook process alone on that commit, run as the installed hook runs it (NODE_EXTRA_CA_CERTS emptied),
+  // without git commit around it: its own cost, against Node's start-up.
+  const quiet = withoutCaCerts ?? process.env;
+  const hookProcess = measure(dir, [node, [bin, 'hook', 'pre-commit'], quiet], [node, ['-e', '0'], quiet], hookReps);
+  hookProcessCost[size] = hookProcess.ours;
   git(dir, 'reset', '-q', '--', 'artifacts.policy.yaml');
   writeFileSync(policyFile, policyText);
   checksOnlyCost[size] = checksOnly.diff;
@@ -257,6 +263,7 @@ if (sizes.length > 1 && sizes[0] === 'S') {
     rows.push({ tree: `${largest} vs S`, command, floor, ours_s: cost[largest], floor_s: cost.S, ratio: cost[largest] / cost.S, target });
   againstS(`hook overhead on ${largest}`, 'hook overhead on S', hookCost, 1.3);
   againstS(`hook overhead on ${largest}, policy without a manifest (the checks alone)`, 'the same on S', checksOnlyCost);
+  againstS(`the hook process alone (artifacts hook pre-commit), policy without a manifest, on ${largest}`, 'the same on S', hookProcessCost);
   againstS(`a minimal hook (sh + git diff --cached) on ${largest}`, 'the same on S', minimalHookCost);
   againstS(`git staging a refreshed manifest (update-index) on ${largest}`, 'the same on S', stagingCost);
   const withoutStaging = Object.fromEntries(Object.keys(hookCost).map((size) => [size, hookCost[size] - stagingCost[size]]));

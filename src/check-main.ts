@@ -3,7 +3,7 @@
 // needs), and the clipanion command runs the same function (help, --staged, --range and any other
 // spelling of the arguments go through the CLI).
 import type { CheckListings } from './core/check.js';
-import { reportError } from './errors.js';
+import { reportError, warn } from './errors.js';
 import type { Repo } from './git/repo.js';
 import type { Classifier } from './policy/classifier.js';
 import type { Policy } from './policy/policy.js';
@@ -25,7 +25,7 @@ export async function checkCommand({ json, stdout, stderr }: CheckIo): Promise<n
   } else {
     stdout.write(renderCheck(result));
   }
-  for (const warning of result.warnings) stderr.write(`artifacts: warning: ${warning}\n`);
+  warn(stderr, result.warnings);
   return result.ok ? 0 : 1;
 }
 

@@ -55,6 +55,11 @@ export class GitError extends UserError {
   }
 }
 
+/** Prints warnings on their channel, each as one `artifacts: warning: ...` line. */
+export function warn(stderr: NodeJS.WritableStream, warnings: Iterable<string>): void {
+  for (const warning of warnings) stderr.write(`artifacts: warning: ${warning}\n`);
+}
+
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 70 } as const;
 
 /**

@@ -2,7 +2,7 @@
 // `hook pre-commit [--json]` here (it runs on every commit, so it loads only what the hook needs), and the
 // clipanion command calls the same function (help, and any other spelling of the arguments).
 import type { AfterPassStep, PreCommitResult } from './core/precommit.js';
-import { reportError } from './errors.js';
+import { reportError, warn } from './errors.js';
 import type { Repo } from './git/repo.js';
 
 /** Once the checks pass: the run manifests, re-read from the index for the runs the commit touches. */
@@ -62,7 +62,7 @@ export async function hookPreCommit({ json, stdout, stderr }: HookIo): Promise<n
     throw error;
   }
   await repo.objects.close();
-  for (const warning of result.warnings) stderr.write(`artifacts: warning: ${warning}\n`);
+  warn(stderr, result.warnings);
   stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : renderHook(result));
   return result.ok ? 0 : 1;
 }

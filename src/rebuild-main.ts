@@ -3,7 +3,7 @@
 // runs, not the loading of every command), and the clipanion command runs the same function (help and any
 // other spelling of the arguments go through the CLI).
 import { openPolicyContext } from './commands/context.js';
-import { reportError } from './errors.js';
+import { reportError, warn } from './errors.js';
 import { rebuildManifest } from './manifest/manifest.js';
 
 export interface RebuildIo {
@@ -18,7 +18,7 @@ export interface RebuildIo {
 export async function rebuildCommand({ worktree, json, stdout, stderr }: RebuildIo): Promise<number> {
   const { repo, classifier } = await openPolicyContext(process.cwd());
   const result = await rebuildManifest(repo, classifier, { from: worktree ? 'worktree' : 'index' });
-  for (const warning of result.warnings) stderr.write(`artifacts: warning: ${warning}\n`);
+  warn(stderr, result.warnings);
   if (json) stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     for (const m of result.manifests) {

@@ -3,7 +3,7 @@
 // clipanion command runs the same function (--top, --by, --history, help and any other spelling of the
 // arguments go through the CLI).
 import { openPolicyContext } from '../commands/context.js';
-import { reportError, UserError } from '../errors.js';
+import { reportError, UserError, warn } from '../errors.js';
 import type { HistoryReport } from '../git/history.js';
 import { messages } from '../messages.js';
 import { AUDIT_DEFAULTS } from './defaults.js';
@@ -58,10 +58,10 @@ export async function auditCommand(io: AuditIo): Promise<number> {
   } else {
     const { renderAudit } = await import('./render.js');
     stdout.write(renderAudit(result, top, history));
-    for (const root of result.roots) if (!root.exists) stderr.write(`artifacts: warning: ${messages.audit.missingRoot(root.path)}\n`);
+    warn(stderr, result.roots.filter((root) => !root.exists).map((root) => messages.audit.missingRoot(root.path)));
   }
-  for (const warning of result.warnings) stderr.write(`artifacts: warning: ${warning}\n`);
-  if (result.totals.never.files > 0) stderr.write(`artifacts: warning: ${messages.audit.neverOnDisk(result.totals.never.files)}\n`);
+  warn(stderr, result.warnings);
+  if (result.totals.never.files > 0) warn(stderr, [messages.audit.neverOnDisk(result.totals.never.files)]);
   return 0;
 }
 

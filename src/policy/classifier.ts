@@ -73,6 +73,9 @@ interface NeverTests {
   anchored: CompiledPattern[];
 }
 
+/** The folders a classifier's own batch keeps before it starts afresh (about 2 MB of memos). */
+const SHARED_FOLDERS = 10_000;
+
 export class Classifier {
   readonly roots: CompiledRoot[];
   readonly never: CompiledPattern[];
@@ -81,6 +84,8 @@ export class Classifier {
   readonly ignoreCase: boolean;
   /** isNeverName()'s tests, made on its first call. */
   private neverTests?: NeverTests;
+  /** classify()'s and classifyFolder()'s batch (see answers()). */
+  private shared?: ClassifierBatch;
 
   constructor(
     readonly policy: Policy,
@@ -132,13 +137,22 @@ export class Classifier {
 
   /** What the policy says of the file at `path` (relative to the repository root, '/'-separated). */
   classify(path: string): Verdict {
-    return this.decide(path.split('/'), false) as Verdict;
+    return this.answers().classify(path);
   }
 
-  /** What the policy says of the folder at `path`: may it hold tracked files? */
+  /** What the policy says of the folder at `path` (a trailing '/' is allowed): may it hold tracked files? */
   classifyFolder(path: string): FolderVerdict {
-    const verdict = this.decide(path.replace(/\/$/, '').split('/'), true);
-    return verdict === 'track' ? 'enter' : verdict;
+    return this.answers().classifyFolder(path);
+  }
+
+  /**
+   * The batch that answers classify() and classifyFolder(): the rules are evaluated in one place
+   * (ClassifierBatch), whether a caller asks about one path or a whole tree. Its memos grow with the folders
+   * asked about, so a long-lived classifier starts a new one after SHARED_FOLDERS of them.
+   */
+  private answers(): ClassifierBatch {
+    if (this.shared === undefined || this.shared.folders > SHARED_FOLDERS) this.shared = new ClassifierBatch(this);
+    return this.shared;
   }
 
   /**
@@ -176,7 +190,7 @@ export class Classifier {
 
   /** The root holding `path`, if any. */
   rootOf(path: string): CompiledRoot | undefined {
-    return this.locateRoot(this.prepare(path.split('/')))?.compiled;
+    return locateRoot(this.roots, this.prepare(path.split('/')))?.compiled;
   }
 
   /** The run folder holding `path` (or being it), with the run pattern's captures. */
@@ -185,7 +199,7 @@ export class Classifier {
     const folder = path.endsWith('/') ? path.slice(0, -1) : path;
     const raw = folder.split('/');
     const prepared = this.prepare(raw);
-    const found = this.locateRoot(prepared);
+    const found = locateRoot(this.roots, prepared);
     if (!found) return undefined;
     const { compiled, depth } = found;
     const levels = compiled.runMatchers.length;
@@ -215,56 +229,6 @@ export class Classifier {
   private prepare(segments: string[]): string[] {
     return segments.map((s) => prepareSegment(s, this.ignoreCase));
   }
-
-  private locateRoot(prepared: string[]): { compiled: CompiledRoot; depth: number } | undefined {
-    for (const compiled of this.roots) {
-      const { prefix } = compiled;
-      if (prepared.length < prefix.length) continue;
-      if (prefix.every((segment, i) => prepared[i] === segment)) return { compiled, depth: prefix.length };
-    }
-    return undefined;
-  }
-
-  /**
-   * The decision, in the policy's order of precedence: never > ignore (top-level, then the root's) > track >
-   * ignored by default.
-   * `isFolder` says whether the last segment is a folder; for folders 'track' means "may hold tracked files".
-   */
-  private decide(raw: string[], isFolder: boolean): Verdict {
-    const path = this.prepare(raw);
-    if (matchesAnyPrefix(this.never, path, isFolder)) return 'never';
-    if (this.ignore.length > 0 && matchesAnyPrefix(this.ignore, path, isFolder)) return 'ignore';
-    const found = this.locateRoot(path);
-    if (!found) return 'outside';
-    const { compiled, depth } = found;
-    const rel = path.slice(depth);
-    if (rel.length === 0) return 'track'; // the root folder itself
-
-    // Inside a run folder, `ignore` beats everything, and a tracked whole folder takes all it holds.
-    const levels = compiled.runMatchers.length;
-    if (rel.length > levels && compiled.runMatchers.every((matcher, i) => matcher.test(rel[i] as string))) {
-      const inner = rel.slice(levels);
-      if (matchesAnyPrefix(compiled.ignore, inner, isFolder)) return 'ignore';
-      for (let end = 1; end <= inner.length; end++) {
-        if (end === inner.length && !isFolder) break;
-        const folder = inner.slice(0, end);
-        if (compiled.wholeFolders.some((p) => matchSegments(p.matchers, folder))) return 'track';
-      }
-    }
-    // Otherwise the folders on the way must be nodes of the tree, and the file one of a node's files;
-    // everything else in a root is ignored by default.
-    let nodes = [compiled.tree];
-    for (let i = 0; i < rel.length - 1; i++) {
-      const segment = rel[i] as string;
-      nodes = nodes.flatMap((node) => node.children.filter((child) => (child.matcher as RegExp).test(segment)));
-      if (nodes.length === 0) return 'ignore';
-    }
-    const last = rel[rel.length - 1] as string;
-    if (isFolder) {
-      return nodes.some((node) => node.children.some((child) => (child.matcher as RegExp).test(last))) ? 'track' : 'ignore';
-    }
-    return nodes.some((node) => node.files.some((file) => (file.matchers[0] as RegExp).test(last))) ? 'track' : 'ignore';
-  }
 }
 
 /**
@@ -287,9 +251,9 @@ export function matchesAnyPrefix(patterns: readonly CompiledPattern[], path: rea
 }
 
 /**
- * decide()'s state after a folder's segments: all it reads of the folder but the path itself. Folders that
- * reach the same state share one object (every run folder alike), and the verdicts of the names inside are
- * memoized on it.
+ * What the rules have read of a folder's path, segment by segment: all they need of the folder but the path
+ * itself. Folders that reach the same state share one object (every run folder alike), and the verdicts of
+ * the names inside are memoized on it.
  */
 interface FolderState {
   /** A `never` pattern matches the folder or a folder above it. */
@@ -326,7 +290,7 @@ interface FolderState {
 /** A state's own fields; the memos are added when it is made. */
 type StateFields = Omit<FolderState, 'next' | 'verdict' | 'folders' | 'files' | 'children'>;
 
-/** A folder as classify() meets it: its path, its prepared segments and its state. */
+/** A folder as a batch meets it: its path, its prepared segments and its state. */
 interface FolderScope {
   path: string;
   prepared: string[];
@@ -348,11 +312,15 @@ interface FileRule {
 }
 
 /**
- * The classifier's answers for many paths of one tree, as check needs them for every file git lists: each
- * folder is worked out once, and each name once per kind of folder (FolderState), so 100,000 paths cost a
- * few thousand pattern tests instead of millions. Consecutive paths in one folder (git lists them sorted)
- * skip even the folder lookup. The answers are exactly classify()'s, classifyFolder()'s and rootOf()'s
- * (test/unit/classifier-batch.test.ts compares them on random policies and trees).
+ * Where the rules are applied, in the policy's order of precedence: never > ignore (top-level, then the
+ * root's) > track > ignored by default; inside a run folder the root's `ignore` beats `track`, and a tracked
+ * whole folder (`track: [x/]`) takes all it holds. Each folder is worked out once, from its parent's state
+ * and its name, and each name once per kind of folder (FolderState): 100,000 paths cost a few thousand
+ * pattern tests instead of millions, and consecutive paths in one folder (git lists them sorted) skip even
+ * the folder lookup. Classifier.classify() and classifyFolder() answer through a batch of the classifier's
+ * own; a walk of a tree takes a batch of its own (Classifier.batch()), whose memos go with it.
+ * test/unit/classifier-batch.test.ts holds the answers equal to a plain reading of the rules, one whole path
+ * at a time, on random policies and trees; test/property/differential.test.ts to real git's.
  */
 export class ClassifierBatch {
   private readonly scopes = new Map<string, FolderScope>();
@@ -384,11 +352,10 @@ export class ClassifierBatch {
     this.last = this.top;
   }
 
-  /** classify(path). */
+  /** Classifier.classify(path). */
   classify(path: string): Verdict {
     const cut = path.lastIndexOf('/');
     const scope = this.folderOf(path, cut);
-    if (scope.parentOfRoot) return this.classifier.classify(path);
     const rule = (scope.state.files ??= this.fileRule(scope.state));
     if (rule.kind === 'never') return 'never';
     const name = path.slice(cut + 1);
@@ -397,11 +364,27 @@ export class ClassifierBatch {
       verdict = this.judge(rule, scope.state, prepareSegment(name, this.classifier.ignoreCase));
       rule.names.set(name, verdict);
     }
-    if (verdict === 'never' || (this.anchoredNever.length === 0 && this.anchoredIgnore.length === 0)) return verdict;
-    const full = [...scope.prepared, prepareSegment(name, this.classifier.ignoreCase)];
-    if (this.anchoredNever.some((p) => matchSegments(p.matchers, full))) return 'never';
-    if (verdict !== 'ignore' && this.anchoredIgnore.some((p) => matchSegments(p.matchers, full))) return 'ignore';
+    if (verdict === 'never') return verdict;
+    if (this.anchoredNever.length > 0 || this.anchoredIgnore.length > 0) {
+      const full = [...scope.prepared, prepareSegment(name, this.classifier.ignoreCase)];
+      if (this.anchoredNever.some((p) => matchSegments(p.matchers, full))) return 'never';
+      if (verdict !== 'ignore' && this.anchoredIgnore.some((p) => matchSegments(p.matchers, full))) return 'ignore';
+    }
+    // A file named as a root, in the root's parent folder: the root's own path, which the root "tracks" as it
+    // enters it (a name, not a kind of folder: never memoized on the shared state).
+    if (verdict === 'outside' && scope.parentOfRoot && this.isRootPath(scope, name)) return 'track';
     return verdict;
+  }
+
+  /** Whether `name` in the folder `scope` is the path of a root. */
+  private isRootPath(scope: FolderScope, name: string): boolean {
+    const full = [...scope.prepared, prepareSegment(name, this.classifier.ignoreCase)];
+    return locateRoot(this.classifier.roots, full) !== undefined;
+  }
+
+  /** How many folders' scopes this batch keeps (its memory). */
+  get folders(): number {
+    return this.scopes.size;
   }
 
   /** classifyFolder(path); a trailing '/' is allowed. */
@@ -426,8 +409,9 @@ export class ClassifierBatch {
 
   /** rootOf(path) !== undefined, for a file's path. */
   inRoot(path: string): boolean {
-    const scope = this.folderOf(path, path.lastIndexOf('/'));
-    return scope.parentOfRoot ? this.classifier.rootOf(path) !== undefined : scope.state.root !== undefined;
+    const cut = path.lastIndexOf('/');
+    const scope = this.folderOf(path, cut);
+    return scope.state.root !== undefined || (scope.parentOfRoot && this.isRootPath(scope, path.slice(cut + 1)));
   }
 
   /** The scope of the folder holding `path`, whose last '/' is at `cut`. */
@@ -447,7 +431,7 @@ export class ClassifierBatch {
     return scope;
   }
 
-  /** decide()'s state one segment further down. */
+  /** The state one segment further down. */
   private child(parent: FolderScope, path: string, name: string): FolderScope {
     // Runs once per folder of the tree, mostly before the JIT has warmed up: plain loops, few allocations.
     const { classifier } = this;
@@ -544,7 +528,7 @@ export class ClassifierBatch {
     return rule('root', inRun);
   }
 
-  /** decide() for a file by its prepared name, leaving out the anchored `never` and top-level `ignore` patterns. */
+  /** A file's verdict by its prepared name, leaving out the anchored `never` and top-level `ignore` patterns. */
   private judge(rule: FileRule, state: FolderState, name: string): Verdict {
     const matches = (p: CompiledPattern) => (p.matchers[0] as RegExp).test(name);
     if (this.nameNever.some(matches)) return 'never';
@@ -585,7 +569,7 @@ function endsHere(patterns: readonly CompiledPattern[], path: readonly string[])
   return false;
 }
 
-/** decide() for a folder from its state. */
+/** A folder's verdict, from its state. */
 function verdictOf(state: FolderState): FolderVerdict {
   if (state.never) return 'never';
   if (state.ignored) return 'ignore';

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compileBlockLines } from '../../src/policy/block.js';
 import { Classifier } from '../../src/policy/classifier.js';
 import { parsePolicy } from '../../src/policy/load.js';
+import { patternArbitraries, runPatternText, yamlList as list } from '../helpers/policy-arbitraries.js';
 import { withGitRepo } from '../helpers/repo.js';
 import { oneSpellingPerFolder, samplePolicyPaths } from '../helpers/universe.js';
 
@@ -15,23 +16,13 @@ export const IN_PROCESS_RUNS = 300;
 export const GIT_RUNS = 25;
 export const PATHS_PER_POLICY = 150;
 
-const literal = fc.constantFrom('a', 'files', 'logs', 'sub dir', 'é', '.cache', 'Data');
-const fileGlob = fc.constantFrom('metrics.json', '*.md', '*.json', '?.txt', 'notes.md', '*', 'x*y', '.env', 'run.log', '*.log', 'é.md', 'Metrics.json');
-const runLevel = fc.constantFrom('{c}', '*', 'lit', 'v_{c}', 'run-*-{c}', '{c}x', 'cli');
-const trackPattern = fc.oneof(
+const {
+  literal,
   fileGlob,
-  fc.tuple(literal, fileGlob).map(([a, b]) => `${a}/${b}`),
-  fileGlob.map((f) => `*/${f}`),
-  literal.map((a) => `${a}/`),
-  fc.tuple(literal, literal, fileGlob).map(([a, b, c]) => `${a}/${b}/${c}`),
-);
-const ignorePattern = fc.oneof(
-  literal.map((a) => `${a}/`),
-  fileGlob,
-  fc.tuple(literal, fileGlob).map(([a, b]) => `${a}/${b}`),
-  literal.map((a) => `**/${a}`),
-  fc.tuple(literal, fileGlob).map(([a, b]) => `${a}/**/${b}`),
-);
+  runLevel,
+  trackPattern,
+  anywherePattern: ignorePattern,
+} = patternArbitraries(['a', 'files', 'logs', 'sub dir', 'é', '.cache', 'Data'], ['{c}', '*', 'lit', 'v_{c}', 'run-*-{c}', '{c}x', 'cli']);
 const neverPattern = fc.oneof(fileGlob, fc.tuple(literal, fileGlob).map(([a, b]) => `${a}/${b}`));
 
 const policyText = fc
@@ -46,9 +37,7 @@ const policyText = fc
     manifest: fc.boolean(),
   })
   .map(({ root, run, track, ignore: ignored, never, topIgnore, rootTrack, manifest }) => {
-    let capture = 0;
-    const runText = run.map((level) => level.replace('{c}', () => `{c${capture++}}`)).join('/');
-    const list = (items: string[]) => `[${items.map((s) => JSON.stringify(s)).join(', ')}]`;
+    const runText = runPatternText(run);
     return [
       'version: 1',
       'roots:',

@@ -1,33 +1,21 @@
-// ClassifierBatch answers for many paths from per-folder state; classify(), classifyFolder() and rootOf()
-// answer from the whole path (and isNeverName() from the entry's own name or path, as audit asks it). The two must agree on every path, for every policy: random policies with
+// The classifier answers from per-folder states, memoized (ClassifierBatch; Classifier.classify() and
+// classifyFolder() ask a batch of their own). The reference model (test/helpers/reference-classifier.ts)
+// reads the rules one whole path at a time, and rootOf() and isNeverName() answer from the path or the
+// entry's own name, as audit asks. They must agree on every path, for every policy: random policies with
 // several roots, anchored and folder patterns at every level, both case modes, paths inside and around
 // the roots, and queries in random order (the batch's memos must not leak between folders).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Classifier } from '../../src/policy/classifier.js';
 import { parsePolicy } from '../../src/policy/load.js';
+import { patternArbitraries, runPatternText, yamlList as list } from '../helpers/policy-arbitraries.js';
+import { referenceVerdict } from '../helpers/reference-classifier.js';
 import { POLICIES, prng, samplePaths, samplePolicyPaths, TRICKY_NAMES } from '../helpers/universe.js';
 
 const LITERALS = ['a', 'files', 'logs', 'é', '.cache', 'Data', 'workspace'];
-const literal = fc.constantFrom(...LITERALS);
-const fileGlob = fc.constantFrom('metrics.json', '*.md', '*.json', '?.txt', 'notes.md', '*', 'x*y', '.env', 'run.log', '*.log', 'é.md', 'Metrics.json');
-const trackPattern = fc.oneof(
-  fileGlob,
-  fc.tuple(literal, fileGlob).map(([a, b]) => `${a}/${b}`),
-  fileGlob.map((f) => `*/${f}`),
-  literal.map((a) => `${a}/`),
-  fc.tuple(literal, literal).map(([a, b]) => `${a}/${b}/`),
-  fc.tuple(literal, literal, fileGlob).map(([a, b, c]) => `${a}/${b}/${c}`),
-);
-const anywherePattern = fc.oneof(
-  literal.map((a) => `${a}/`),
-  fileGlob,
-  fc.tuple(literal, fileGlob).map(([a, b]) => `${a}/${b}`),
-  literal.map((a) => `**/${a}`),
-  fc.tuple(literal, fileGlob).map(([a, b]) => `${a}/**/${b}`),
-  fc.tuple(literal, literal).map(([a, b]) => `${a}/${b}/`),
-);
-const runLevel = fc.constantFrom('{c}', '*', 'lit', 'v_{c}', 'run-*-{c}', '{c}x', 'a');
+const { fileGlob, runLevel, trackPattern, anywherePattern } = patternArbitraries(LITERALS, ['{c}', '*', 'lit', 'v_{c}', 'run-*-{c}', '{c}x', 'a'], {
+  twoLevelFolders: true,
+});
 const rootSpec = fc.record({
   run: fc.array(runLevel, { minLength: 1, maxLength: 3 }),
   track: fc.uniqueArray(trackPattern, { minLength: 1, maxLength: 5 }),
@@ -46,15 +34,12 @@ const policyText = fc
   })
   .filter(({ paths }) => !paths.some((a) => paths.some((b) => a !== b && b.startsWith(`${a}/`))))
   .map(({ paths, roots, never, topIgnore }) => {
-    const list = (items: string[]) => `[${items.map((s) => JSON.stringify(s)).join(', ')}]`;
     const lines = ['version: 1', 'roots:'];
     paths.forEach((rootPath, i) => {
       const spec = roots[i] as (typeof roots)[number];
-      let capture = 0;
-      const run = spec.run.map((level) => level.replace('{c}', () => `{c${capture++}}`)).join('/');
       lines.push(
         `  - path: ${JSON.stringify(rootPath)}`,
-        `    run: ${JSON.stringify(run)}`,
+        `    run: ${JSON.stringify(runPatternText(spec.run))}`,
         `    track: ${list(spec.track)}`,
         `    ignore: ${list(spec.ignore)}`,
         `    root_track: ${list(spec.rootTrack)}`,
@@ -82,7 +67,10 @@ function pathsFor(classifier: Classifier, seed: number): string[] {
   return paths.map((p) => [rand(), p] as const).sort((a, b) => a[0] - b[0]).map(([, p]) => p);
 }
 
-/** Asks in the given order, then in git's (sorted: a folder's files in a row), each with a new batch. */
+/**
+ * Asks in the given order, then in git's (sorted: a folder's files in a row), each with a new batch, and the
+ * classifier itself (its own batch, kept across both orders).
+ */
 function expectSameAnswers(classifier: Classifier, paths: readonly string[]): number {
   const sorted = [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return askInOrder(classifier, paths) + askInOrder(classifier, sorted);
@@ -91,22 +79,26 @@ function expectSameAnswers(classifier: Classifier, paths: readonly string[]): nu
 function askInOrder(classifier: Classifier, paths: readonly string[]): number {
   const batch = classifier.batch();
   const differences: unknown[] = [];
-  const compare = (question: string, path: string, ours: unknown, theirs: unknown) => {
-    if (ours !== theirs) differences.push({ question, path, batch: ours, classifier: theirs });
+  const compare = (question: string, path: string, ours: unknown, reference: unknown) => {
+    if (ours !== reference) differences.push({ question, path, ours, reference });
   };
   for (const file of paths) {
-    compare('classify', file, batch.classify(file), classifier.classify(file));
+    const expected = referenceVerdict(classifier, file, false);
+    compare('batch.classify', file, batch.classify(file), expected);
+    compare('classify', file, classifier.classify(file), expected);
     compare('inRoot', file, batch.inRoot(file), classifier.rootOf(file) !== undefined);
     const segments = file.split('/');
     for (let end = 1; end < segments.length; end++) {
       const folder = segments.slice(0, end).join('/');
-      compare('classifyFolder', folder, batch.classifyFolder(folder), classifier.classifyFolder(folder));
+      const expectedFolder = referenceVerdict(classifier, folder, true);
+      compare('batch.classifyFolder', folder, batch.classifyFolder(folder), expectedFolder);
+      compare('classifyFolder', folder, classifier.classifyFolder(folder), expectedFolder);
     }
     // isNeverName() judges the entry alone, for a walker that knows no folder above is `never` (audit's).
     const name = segments[segments.length - 1] as string;
-    if (segments.length === 1 || classifier.classifyFolder(segments.slice(0, -1).join('/')) !== 'never') {
-      compare('isNeverName file', file, classifier.isNeverName(file, name, false), classifier.classify(file) === 'never');
-      compare('isNeverName folder', file, classifier.isNeverName(file, name, true), classifier.classifyFolder(file) === 'never');
+    if (segments.length === 1 || referenceVerdict(classifier, segments.slice(0, -1).join('/'), true) !== 'never') {
+      compare('isNeverName file', file, classifier.isNeverName(file, name, false), expected === 'never');
+      compare('isNeverName folder', file, classifier.isNeverName(file, name, true), referenceVerdict(classifier, file, true) === 'never');
     }
   }
   expect(differences).toEqual([]);
@@ -115,7 +107,7 @@ function askInOrder(classifier: Classifier, paths: readonly string[]): number {
 
 describe('ClassifierBatch', () => {
   for (const [name, text] of Object.entries(POLICIES)) {
-    it(`answers as the classifier on ${name}, in both case modes`, () => {
+    it(`answers as the reference model on ${name}, in both case modes`, () => {
       for (const ignoreCase of [false, true]) {
         const classifier = new Classifier(parsePolicy(text), { ignoreCase });
         expect(expectSameAnswers(classifier, pathsFor(classifier, 11))).toBeGreaterThan(400);
@@ -171,7 +163,7 @@ describe('ClassifierBatch', () => {
     expect(paths.map((f) => wide.classify(f))).toEqual(['track', 'ignore', 'track', 'ignore', 'track']);
   });
 
-  it('answers as the classifier on random policies and trees', () => {
+  it('answers as the reference model on random policies and trees', () => {
     const verdicts = { track: 0, ignore: 0, never: 0, outside: 0 };
     fc.assert(
       fc.property(policyText, fc.integer({ min: 1, max: 1e6 }), fc.boolean(), (text, seed, ignoreCase) => {
@@ -182,7 +174,7 @@ describe('ClassifierBatch', () => {
       }),
       { numRuns: 150, seed: 20261122 },
     );
-    // Every verdict was met often, so the agreement covers each of decide()'s ways out.
+    // Every verdict was met often, so the agreement covers each of the rules' ways out.
     for (const count of Object.values(verdicts)) expect(count).toBeGreaterThan(1000);
   });
 });

@@ -244,7 +244,29 @@ export const messages = {
       runTooLarge: (paths: readonly string[]) =>
         `unstage the run files you do not mean to commit${paths[0] === undefined ? '' : `, the largest first: git restore --staged -- ${shellQuote(paths[0])}`}; ` +
         'or raise limits: run in artifacts.policy.yaml',
-      inHistory: (fix: string) => `already committed: rewrite that commit (e.g. git rebase -i COMMIT^), or in a new commit: ${fix}`,
+      /**
+       * A finding of `check --range`: the file is in a commit already, so unstaging is no fix. A new commit
+       * can stop tracking it; only rewriting the commit takes the blob out of history.
+       */
+      inHistory: (finding: { kind: string; path: string; commit: string; limitKey?: string; paths?: readonly string[] }) => {
+        const rewrite = `git rebase -i ${finding.commit.slice(0, 12)}^`;
+        const raise = finding.limitKey ? `; or raise ${finding.limitKey.replace('limits.', 'limits: ')} in artifacts.policy.yaml` : '';
+        switch (finding.kind) {
+          case 'never':
+            return `take it out of history: rewrite that commit (${rewrite}), and rotate any secret it holds; to stop tracking it: git rm --cached -- ${shellQuote(finding.path)}`;
+          case 'ignored':
+            return `untrack it in a new commit, keeping the file: git rm --cached -- ${shellQuote(finding.path)}; or rewrite that commit (${rewrite})`;
+          case 'too-large':
+            return (
+              `it weighs on every clone until that commit is rewritten (${rewrite}, or into Git LFS: git lfs migrate import --include=${shellQuote(finding.path)}); ` +
+              `to stop tracking it: git rm --cached -- ${shellQuote(finding.path)}${raise}`
+            );
+          default: {
+            const largest = finding.paths?.[0];
+            return `untrack run files in a new commit${largest === undefined ? '' : `, the largest first: git rm --cached -- ${shellQuote(largest)}`}; or rewrite that commit (${rewrite})${raise}`;
+          }
+        }
+      },
     },
     ok: (staged: number, runs: number) =>
       `artifacts: ok: ${staged} staged entr${staged === 1 ? 'y' : 'ies'} checked, ${runs} run total${runs === 1 ? '' : 's'} within limits`,

@@ -67,7 +67,7 @@ export async function runRange(repo: Repo, classifier: Classifier, rawRange: str
         if (reportedRuns.has(finding.path)) continue;
         reportedRuns.add(finding.path);
       }
-      findings.push({ ...finding, commit, fix: messages.hook.fix.inHistory(finding.fix) });
+      findings.push({ ...finding, commit, fix: messages.hook.fix.inHistory({ ...finding, commit }) });
     }
   }
   return { ok: findings.length === 0, range, findings: sortFindings(findings), stats: { commits: commits.length, changes: allChanges.length } };

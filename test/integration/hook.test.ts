@@ -109,6 +109,10 @@ describe('the hook in a Python repository (no package.json)', () => {
       expect(range.code).toBe(1);
       expect(range.stdout).toContain('runs/fw/r2/metrics.json');
       expect(range.stdout).toContain(`in commit ${repo.git('rev-parse', 'HEAD').slice(0, 12)}`);
+      // The fixes are for a file in history: unstaging would change nothing there.
+      expect(range.stdout).toContain('to stop tracking it: git rm --cached -- runs/fw/r2/metrics.json');
+      expect(range.stdout).toContain(`git rebase -i ${repo.git('rev-parse', 'HEAD').slice(0, 12)}^`);
+      expect(range.stdout).not.toContain('restore --staged');
       const json = JSON.parse(repo.cli('check', '--range', 'HEAD~2..HEAD', '--json').stdout);
       expect(json.findings).toEqual([
         expect.objectContaining({ kind: 'too-large', path: 'runs/fw/r2/metrics.json', size: 2 * MB, limit: MB, commit: repo.git('rev-parse', 'HEAD').trim() }),

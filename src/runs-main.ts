@@ -5,8 +5,8 @@ import { parseArgs } from 'node:util';
 import { reportError, UserError } from './errors.js';
 import { messages } from './messages.js';
 import { locateManifests } from './manifest/locate.js';
-import { findRuns, parseCondition, renderCsv, renderTable } from './manifest/query.js';
-import { readManifest } from './manifest/read.js';
+import { findRuns, parseCondition, prefilterOf, renderCsv, renderTable } from './manifest/query.js';
+import { readManifestRows } from './manifest/read.js';
 import type { Row } from './manifest/types.js';
 
 export interface RunsOptions {
@@ -36,24 +36,27 @@ export async function runsCommand(options: RunsOptions, { stdout, stderr }: Runs
     limit = Number(options.limit);
   }
   const rows: Row[] = [];
+  let total = 0;
   // Every key of every row, in order of first appearance (a Set keeps insertion order).
   const seen = new Set<string>();
-  for (const { file, label } of await locateManifests(process.cwd())) {
-    for (const row of (await readManifest(file, label)).runs) {
-      for (const key in row) seen.add(key);
-      rows.push(row);
-    }
+  // Only the rows that can pass are parsed, when a condition names text they must hold.
+  const needle = prefilterOf(conditions);
+  for (const { file, label, root } of await locateManifests(process.cwd())) {
+    const read = readManifestRows(file, label, root, needle);
+    for (const key of read.keys) seen.add(key);
+    for (const row of read.rows) rows.push(row);
+    total += read.total;
   }
   const columns = [...seen];
   for (const name of [...conditions.map((c) => c.field), ...(options.sort ? [options.sort.replace(/^-/, '')] : [])]) {
-    if (rows.length > 0 && !columns.includes(name)) throw new UserError(messages.manifest.unknownField(name, columns));
+    if (total > 0 && !columns.includes(name)) throw new UserError(messages.manifest.unknownField(name, columns));
   }
   const found = findRuns(rows, { where: conditions, ...(options.sort ? { sort: options.sort } : {}), ...(limit === undefined ? {} : { limit }) });
   if (options.json) stdout.write(`${JSON.stringify(found, null, 2)}\n`);
   else if (options.csv) stdout.write(renderCsv(found, columns));
   else {
     stdout.write(renderTable(found, columns));
-    stderr.write(`${found.length} of ${rows.length} run${rows.length === 1 ? '' : 's'}\n`);
+    stderr.write(`${found.length} of ${total} run${total === 1 ? '' : 's'}\n`);
   }
   return 0;
 }

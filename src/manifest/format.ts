@@ -116,7 +116,7 @@ function renderCounts(counts: Record<string, number>): string {
 }
 
 /** The row lines of a manifest in the fixed layout, each read on demand (without indentation or comma). */
-interface RowLines {
+export interface RowLines {
   readonly length: number;
   line(i: number): string;
 }
@@ -210,12 +210,35 @@ function parseCanonicalBytes(layout: Layout, bytes: Buffer): { header: Header; r
       at = eol + 1;
     }
   }
+  const contentEnd = (i: number) => (ends[i] as number) - (i === starts.length - 1 ? 0 : 1);
+  /** The row whose line holds the offset `at` (at or after the first row's start). */
+  const rowAt = (at: number) => {
+    let [lo, hi] = [0, starts.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((starts[mid] as number) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
   const rows: ByteRowLines = {
     length: starts.length,
     line: (i) => bytes.toString('utf8', (starts[i] as number) + 4, contentEnd(i)),
     bytes: (from, to) => bytes.subarray((starts[from] as number) + 4, contentEnd(to - 1)),
+    containing: (needle) => {
+      // The needle as UTF-8 bytes spelled in latin1, searched in the latin1 view: each hit names its row.
+      const latin = Buffer.from(needle, 'utf8').toString('latin1');
+      const found: number[] = [];
+      if (latin.length === 0 || starts.length === 0) return found;
+      for (let at = text.indexOf(latin, starts[0]); at !== -1; ) {
+        const row = rowAt(at);
+        if (at + latin.length <= contentEnd(row)) found.push(row);
+        if (row + 1 === starts.length) break;
+        at = text.indexOf(latin, Math.max(at + 1, starts[row + 1] as number));
+      }
+      return found;
+    },
   };
-  const contentEnd = (i: number) => (ends[i] as number) - (i === starts.length - 1 ? 0 : 1);
   const header = readHeader(layout, bytes.toString('utf8', 2, marker), rows);
   return header && { header, rows };
 }
@@ -223,6 +246,16 @@ function parseCanonicalBytes(layout: Layout, bytes: Buffer): { header: Header; r
 interface ByteRowLines extends RowLines {
   /** Rows from..to-1 as they are in the file, the separators between them included. */
   bytes(from: number, to: number): Buffer;
+  /** The rows whose line holds `needle`, in order. */
+  containing(needle: string): number[];
+}
+
+/**
+ * A file in the fixed layout of `layout`, its rows as lines not parsed yet: `artifacts runs` parses only the
+ * rows whose line holds a value a condition needs. Null for any other file (the caller parses it whole).
+ */
+export function canonicalRows(layout: Layout, bytes: Buffer): RowLines & Pick<ByteRowLines, 'containing'> | null {
+  return parseCanonicalBytes(layout, bytes)?.rows ?? null;
 }
 
 function headerLines(layout: Layout, lastUpdated: string | null, counts: ManifestState['counts'], total: number): string[] {

@@ -53,6 +53,19 @@ export function matches(row: Row, condition: Condition): boolean {
   }
 }
 
+/**
+ * Text that the manifest line of every row passing `conditions` holds, or null: the value of an `=` or `~`
+ * condition where JSON writes it as it is (no quote, backslash, control character or surrogate) and `=`
+ * compares it as text (not a number, not null). A row whose line lacks it need not be parsed.
+ */
+export function prefilterOf(conditions: readonly Condition[]): string | null {
+  for (const { op, value } of conditions) {
+    if (!/^[^"\\\u0000-\u001f\ud800-\udfff]+$/.test(value)) continue;
+    if (op === '~' || (op === '=' && value !== 'null' && !NUMBER.test(value))) return value;
+  }
+  return null;
+}
+
 /** Orders by one field: numbers numerically, then text; nulls last either way. `-field` descends. */
 export function sortRows(rows: Row[], spec: string): Row[] {
   const descending = spec.startsWith('-');

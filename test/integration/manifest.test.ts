@@ -132,6 +132,15 @@ describe('the manifest of a generated experiment repository', () => {
       const csv = repo.cli('runs', '--where', 'verification_status=verified', '--limit', '2', '--csv');
       expect(csv.stdout.split('\r\n')[0]).toBe('run_id,framework,path,start_time,end_time,verification_status,total_tokens_in,total_tokens_out,errors');
       expect(csv.stdout.split('\r\n').filter((l) => l !== '')).toHaveLength(3);
+      // The first parses only the rows whose line holds "chatdev"; the second names no text to look for, so
+      // every row is parsed: the same rows, columns (errors included) and counts.
+      for (const format of [['--json'], ['--csv'], []]) {
+        const needle = repo.cli('runs', '--where', 'framework=chatdev', ...format);
+        const whole = repo.cli('runs', '--where', 'framework>=chatdev', '--where', 'framework<=chatdev', ...format);
+        expect(needle.code).toBe(0);
+        expect(needle.stdout).toBe(whole.stdout);
+        expect(needle.stderr).toBe(whole.stderr);
+      }
       expect(repo.cli('runs', '--where', 'nope=1').code).toBe(2);
       expect(repo.cli('runs', '--where', 'framework').code).toBe(2);
 

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { extractRow } from '../../src/manifest/extract.js';
-import { buildState, parseCanonical, renderManifest, spliceManifestBytes, spliceRows } from '../../src/manifest/format.js';
+import { buildState, canonicalRows, parseCanonical, renderManifest, spliceManifestBytes, spliceRows } from '../../src/manifest/format.js';
 import { jsonErrorAt } from '../../src/manifest/json-error.js';
 import { mergeManifestTexts } from '../../src/manifest/merge.js';
-import { findRuns } from '../../src/manifest/query.js';
+import { findRuns, parseCondition, prefilterOf } from '../../src/manifest/query.js';
 import type { Row } from '../../src/manifest/types.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { PROJECT_ROOT } from '../helpers/repo.js';
@@ -192,5 +192,60 @@ describe('findRuns', () => {
     expect(findRuns(rows, { where: ['verification_status=null'] }).map((r) => r.path)).toEqual(['c']);
     expect(findRuns(rows, { where: ['framework!=baes', 'framework~chat'] }).map((r) => r.path)).toEqual(['a', 'b']);
     expect(findRuns(rows, { sort: '-total_tokens_in', limit: 2 }).map((r) => r.path)).toEqual(['c', 'a']);
+  });
+});
+
+describe('the prefilter of artifacts runs', () => {
+  // Values JSON writes as they are and values it escapes, numbers, booleans, nested values, multi-byte text.
+  const values = ['chatdev', 'baes', 'é実験', 'a"b', 'back\\slash', 'line\nbreak', 'tab\there', '😀 run', 100, 100.5, 0, true, false, null, { x: 1 }, ['chatdev']];
+  const rows: Row[] = Array.from({ length: 48 }, (_, n) => ({
+    run_id: `r${n}`,
+    framework: values[n % values.length] ?? null,
+    path: `f/r${String(n).padStart(3, '0')}`,
+    start_time: `2025-01-${String((n % 27) + 1).padStart(2, '0')}T00:00:00Z`,
+    end_time: null,
+    verification_status: values[(n * 5) % values.length] ?? null,
+    total_tokens_in: n * 50,
+    total_tokens_out: values[(n * 3) % values.length] ?? null,
+    ...(n % 7 === 3 ? { errors: ['metrics.json: invalid JSON at 1:2: unexpected end of input'] } : {}),
+  }));
+  const bytes = Buffer.from(renderManifest(root, buildState(root, rows)));
+  const all = JSON.parse(bytes.toString('utf8')).runs as Row[];
+
+  it('parses only rows that hold the needle, and never leaves out a row that passes', () => {
+    const lines = canonicalRows(root, bytes);
+    expect(lines?.length).toBe(rows.length);
+    const texts = ['chatdev', 'chat', 'é実', '実験', 'a"b', 'back', '😀 run', '100', '100.5', 'true', 'null', 'x', 'r01', 'f/r00', '2025-01-0', ''];
+    let prefiltered = 0;
+    let selective = 0;
+    for (const field of ['framework', 'verification_status', 'total_tokens_out', 'path', 'run_id', 'start_time']) {
+      for (const op of ['=', '~', '!=', '>=']) {
+        for (const text of texts) {
+          const where = [parseCondition(`${field}${op}${text}`)!];
+          const needle = prefilterOf(where);
+          const expected = findRuns(all, { where });
+          if (needle === null) continue;
+          prefiltered++;
+          const candidates = lines!.containing(needle).map((i) => JSON.parse(lines!.line(i)) as Row);
+          if (candidates.length < rows.length / 2) selective++;
+          expect(findRuns(candidates, { where }), `${field}${op}${text}`).toEqual(expected);
+        }
+      }
+    }
+    expect(prefiltered).toBeGreaterThan(40);
+    expect(selective).toBeGreaterThan(prefiltered / 2);
+  });
+
+  it('takes no needle where the text is not written as it is, or = compares numbers or null', () => {
+    for (const text of ['framework=a"b', 'framework~back\\', 'framework=line\nbreak', 'framework~😀', 'total_tokens_in=100', 'total_tokens_in=1e2', 'end_time=null', 'framework=', 'framework!=baes', 'total_tokens_in>=5']) {
+      expect(prefilterOf([parseCondition(text)!]), text).toBeNull();
+    }
+    expect(prefilterOf([parseCondition('total_tokens_in>=5')!, parseCondition('framework=chatdev')!])).toBe('chatdev');
+    expect(prefilterOf([parseCondition('framework~chat')!])).toBe('chat');
+  });
+
+  it('reads no file that is not in the fixed layout as rows', () => {
+    expect(canonicalRows(root, Buffer.from(JSON.stringify({ version: '1.0', runs: rows }, null, 2)))).toBeNull();
+    expect(canonicalRows(root, Buffer.from(bytes.toString('utf8').replace('"total_runs": 48', '"total_runs": 47')))).toBeNull();
   });
 });

@@ -40,20 +40,25 @@ export interface ManifestRows {
 /**
  * The rows of a manifest that `artifacts runs` must look at: with a `needle` (text that every row it wants
  * holds in its line, see prefilterOf), a file in the fixed layout of `layout` has only the rows whose line
- * holds it parsed, which on 10,000 runs is most of the command's work saved. Any other file is parsed whole.
+ * holds it parsed, which on 10,000 runs is most of the command's work saved. The rows left unparsed are not
+ * checked to be JSON (`artifacts manifest check` vouches for a whole file). Any other file is parsed whole.
  */
 export function readManifestRows(file: string, label: string, layout: Layout, needle: string | null): ManifestRows {
   const bytes = readBytes(file, label);
   const lines = needle === null ? null : canonicalRows(layout, bytes);
-  if (needle === null || lines === null) {
-    const { runs } = parseManifest(bytes.toString('utf8'), label);
-    const keys = new Set<string>();
-    for (const row of runs) for (const key in row) keys.add(key);
-    return { rows: runs, total: runs.length, keys: [...keys] };
+  if (needle !== null && lines !== null) {
+    const parse = (i: number) => JSON.parse(lines.line(i)) as Row;
+    try {
+      // The fixed layout writes the layout's fields in every row, then `errors` where a source file was malformed.
+      const keys = layout.fields.map((field) => field.name);
+      if (lines.containing('"errors": [').some((i) => Array.isArray(parse(i).errors))) keys.push('errors');
+      return { rows: lines.containing(needle).map(parse), total: lines.length, keys };
+    } catch {
+      // A row line that is not JSON (a hand edit): the whole file is parsed below, which says what is wrong.
+    }
   }
-  const parse = (i: number) => JSON.parse(lines.line(i)) as Row;
-  // The fixed layout writes the layout's fields in every row, then `errors` where a source file was malformed.
-  const keys = layout.fields.map((field) => field.name);
-  if (lines.containing('"errors": [').some((i) => Array.isArray(parse(i).errors))) keys.push('errors');
-  return { rows: lines.containing(needle).map(parse), total: lines.length, keys };
+  const { runs } = parseManifest(bytes.toString('utf8'), label);
+  const keys = new Set<string>();
+  for (const row of runs) for (const key in row) keys.add(key);
+  return { rows: runs, total: runs.length, keys: [...keys] };
 }

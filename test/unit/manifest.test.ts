@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
@@ -7,6 +8,7 @@ import { buildState, canonicalRows, parseCanonical, renderManifest, spliceManife
 import { jsonErrorAt } from '../../src/manifest/json-error.js';
 import { mergeManifestTexts } from '../../src/manifest/merge.js';
 import { findRuns, parseCondition, prefilterOf } from '../../src/manifest/query.js';
+import { readManifestRows } from '../../src/manifest/read.js';
 import type { Row } from '../../src/manifest/types.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { PROJECT_ROOT } from '../helpers/repo.js';
@@ -242,6 +244,19 @@ describe('the prefilter of artifacts runs', () => {
     }
     expect(prefilterOf([parseCondition('total_tokens_in>=5')!, parseCondition('framework=chatdev')!])).toBe('chatdev');
     expect(prefilterOf([parseCondition('framework~chat')!])).toBe('chat');
+  });
+
+  it('refuses a row line it parses that is not JSON as the whole file would be refused, naming the file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'artifacts-rows-'));
+    try {
+      const file = path.join(dir, 'runs_manifest.json');
+      writeFileSync(file, bytes.toString('utf8').replace('"run_id": "r0",', '"run_id": r0,')); // a chatdev row
+      expect(() => readManifestRows(file, 'runs/runs_manifest.json', root, 'chatdev')).toThrow(/runs\/runs_manifest\.json/);
+      writeFileSync(file, bytes);
+      expect(readManifestRows(file, 'runs/runs_manifest.json', root, 'chatdev').total).toBe(rows.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads no file that is not in the fixed layout as rows', () => {

@@ -132,6 +132,7 @@ export const messages = {
   },
 
   snapshot: {
+    badPattern: (option: string, text: string, problem: string) => `${option} "${text}" ${problem}`,
     noRuns: 'name at least one run folder (or a quoted glob of run folders), e.g. `artifacts snapshot runs/chatdev/<run-id>`.',
     escapes: (arg: string) => `${showPath(arg)} is outside the repository: name run folders inside it.`,
     outsideRoots: (arg: string, roots: readonly string[]) =>
@@ -197,6 +198,7 @@ export const messages = {
     unmerged: (path: string) =>
       `${showPath(path)} has an unresolved merge conflict: resolve it and \`git add\` it first (or use \`artifacts manifest rebuild --worktree\`).`,
     noManifest: 'no root of the policy has a `manifest`: add e.g. `manifest: runs_manifest.json` to a root in artifacts.policy.yaml.',
+    refreshNeedsStaged: 'manifest refresh reads the staged changes: call it as `artifacts manifest refresh --staged`.',
     notARun: (folder: string, patterns: readonly string[]) =>
       `${showPath(folder)} is not a run folder of a root with a manifest: run folders are ${patterns.join(', ')} (relative to the repository root).`,
     missing: (file: string) => `${file} does not exist: run \`artifacts manifest rebuild\` to create it.`,

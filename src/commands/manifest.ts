@@ -137,7 +137,7 @@ export class ManifestRefreshCommand extends BaseCommand {
 
   protected async run(): Promise<number> {
     const { UsageError } = await import('clipanion');
-    if (!this.staged) throw new UsageError('manifest refresh reads the staged changes: call it as `artifacts manifest refresh --staged`.');
+    if (!this.staged) throw new UsageError((await import('../messages.js')).messages.manifest.refreshNeedsStaged);
     const [{ openPolicyContext }, { refreshManifestsFromIndex }, { stagedDiff, touchedPaths }] = await Promise.all([
       import('./context.js'),
       import('../manifest/manifest.js'),

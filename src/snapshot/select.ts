@@ -124,7 +124,7 @@ export function parseCliPatterns(texts: readonly string[], option: '--include' |
     try {
       return parsePattern(text.replace(/^\.\//, ''), 'snapshot');
     } catch (error) {
-      if (error instanceof PatternError) throw new UserError(`${option} "${text}" ${error.message}`);
+      if (error instanceof PatternError) throw new UserError(messages.snapshot.badPattern(option, text, error.message));
       throw error;
     }
   });

@@ -163,6 +163,9 @@ describe('the manifest of a generated experiment repository', () => {
       expect(dashed.code).not.toBe(0);
       expect(`${dashed.stdout}${dashed.stderr}`).toContain('--sort');
       expect(repo.cli('runs', '--json', '--csv').code).toBe(2);
+      const refresh = repo.cli('manifest', 'refresh');
+      expect(refresh.code).toBe(2);
+      expect(refresh.stderr).toContain('call it as `artifacts manifest refresh --staged`');
     }));
 });
 

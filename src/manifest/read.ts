@@ -53,8 +53,9 @@ export function readManifestRows(file: string, label: string, layout: Layout, ne
       const keys = layout.fields.map((field) => field.name);
       if (lines.containing('"errors": [').some((i) => Array.isArray(parse(i).errors))) keys.push('errors');
       return { rows: lines.containing(needle).map(parse), total: lines.length, keys };
-    } catch {
+    } catch (error) {
       // A row line that is not JSON (a hand edit): the whole file is parsed below, which says what is wrong.
+      if (!(error instanceof SyntaxError)) throw error;
     }
   }
   const { runs } = parseManifest(bytes.toString('utf8'), label);

@@ -136,8 +136,8 @@ export class ManifestRefreshCommand extends BaseCommand {
   staged = Option.Boolean('--staged', false, { description: 'take the changed paths from the index (required)' });
 
   protected async run(): Promise<number> {
-    const { UsageError } = await import('clipanion');
-    if (!this.staged) throw new UsageError((await import('../messages.js')).messages.manifest.refreshNeedsStaged);
+    const [{ UsageError }, { messages }] = await Promise.all([import('clipanion'), import('../messages.js')]);
+    if (!this.staged) throw new UsageError(messages.manifest.refreshNeedsStaged);
     const [{ openPolicyContext }, { refreshManifestsFromIndex }, { stagedDiff, touchedPaths }] = await Promise.all([
       import('./context.js'),
       import('../manifest/manifest.js'),

@@ -60,8 +60,8 @@ export interface PreCommitOptions {
 
 /**
  * Reads the policy being committed and the staged changes at once: the hook's two first questions to git.
- * The staged policy is HEAD's unless the staged changes touch it (or there is no HEAD yet), so it is read
- * from HEAD's tree, alongside the diff, without the index (whose reading grows with the repository).
+ * The staged policy is HEAD's unless the staged changes touch it, so it is read from HEAD's tree, alongside
+ * the diff, without the index (whose reading grows with the repository).
  */
 export async function loadPreCommit(
   repo: Repo,
@@ -70,13 +70,16 @@ export async function loadPreCommit(
 ): Promise<{ classifier: Classifier; source: 'index' | 'work tree'; diff: RawGroup }> {
   const [[headPolicy], diff, caseless] = await Promise.all([readObjects(repo, [`HEAD:${POLICY_FILE}`]), stagedDiff(repo), ignoreCase ?? repo.ignoreCase]);
   repo.ignoreCase = caseless;
-  // A policy the commit changes is read by the blob id the diff gives: `:path` would make cat-file read the index.
+  // The diff lists the policy when the commit adds or changes it (with no HEAD yet, every staged file is
+  // added): then it is read by the blob id the diff gives, never by `:path`, which makes cat-file read the
+  // whole index. Deleted or renamed away, the commit has none; otherwise it is HEAD's.
   const changed = diff.changes.find((change) => change.path === POLICY_FILE);
+  const gone = diff.removed.includes(POLICY_FILE) || diff.changes.some((change) => change.status === 'R' && change.oldPath === POLICY_FILE);
   const staged = changed
     ? ((await readObjects(repo, [changed.oid]))[0]?.toString('utf8') ?? null)
-    : !headPolicy || touchedPaths(diff).includes(POLICY_FILE)
-      ? await readStaged(repo, POLICY_FILE)
-      : headPolicy.toString('utf8');
+    : gone
+      ? null
+      : (headPolicy?.toString('utf8') ?? null);
   const { policy, source } = await parseCommitPolicy(repo, staged);
   return { classifier: new Classifier(policy, { ignoreCase: caseless }), source, diff };
 }

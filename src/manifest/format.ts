@@ -234,7 +234,7 @@ function parseCanonicalBytes(layout: Layout, bytes: Buffer): { header: Header; r
         const row = rowAt(at);
         if (at + latin.length <= contentEnd(row)) found.push(row);
         if (row + 1 === starts.length) break;
-        at = text.indexOf(latin, Math.max(at + 1, starts[row + 1] as number));
+        at = text.indexOf(latin, starts[row + 1] as number); // the row is taken or ruled out: on to the next
       }
       return found;
     },

@@ -47,7 +47,12 @@ export function readManifestRows(file: string, label: string, layout: Layout, ne
   const bytes = readBytes(file, label);
   const lines = needle === null ? null : canonicalRows(layout, bytes);
   if (needle !== null && lines !== null) {
-    const parse = (i: number) => JSON.parse(lines.line(i)) as Row;
+    const parsed = new Map<number, Row>();
+    const parse = (i: number) => {
+      let row = parsed.get(i);
+      if (row === undefined) parsed.set(i, (row = JSON.parse(lines.line(i)) as Row));
+      return row;
+    };
     try {
       // The fixed layout writes the layout's fields in every row, then `errors` where a source file was malformed.
       const keys = layout.fields.map((field) => field.name);

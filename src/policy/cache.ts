@@ -2,8 +2,9 @@
 // whose cost is mostly start-up (the pre-commit hook, `runs`) load no YAML parser while the policy does not
 // change. An entry is named after the build that parsed it and a cheap hash of the policy text, and holds that
 // text, compared whole on every read: an edited policy or an upgraded CLI misses, parses with the full loader
-// (every check and message of load.ts) and writes a new entry. Only policies that parsed without error are cached. The cache is written atomically (temporary
-// file, then rename) and read defensively: anything unexpected is a miss, never an error.
+// (every check and message of load.ts) and writes a new entry. Only policies that parsed without error are
+// cached. The cache is written atomically (temporary file, then rename) and read defensively: anything
+// unexpected is a miss, never an error.
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';

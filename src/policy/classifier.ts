@@ -63,9 +63,9 @@ export interface ClassifierOptions {
 }
 
 /**
- * isNeverName() runs for every file below a folder the policy ignores (audit): the `never` patterns that read
- * the name alone are tested as one RegExp (one for files, one for folders; null when there are none), which
- * costs a third of testing them one by one; the anchored ones read the whole path.
+ * How `never` is read (isNeverName(), and the batch for every folder and name): the patterns that read the
+ * name alone are tested as one RegExp (one for files, one for folders; null when there are none), which costs
+ * a third of testing them one by one; the anchored ones read the whole path.
  */
 interface NeverTests {
   fileName: RegExp | null;
@@ -82,7 +82,7 @@ export class Classifier {
   /** The top-level `ignore` patterns: ignored anywhere, roots included. */
   readonly ignore: CompiledPattern[];
   readonly ignoreCase: boolean;
-  /** isNeverName()'s tests, made on its first call. */
+  /** neverTestsOf()'s tests, made on first use. */
   private neverTests?: NeverTests;
   /** classify()'s and classifyFolder()'s batch (see answers()). */
   private shared?: ClassifierBatch;
@@ -158,29 +158,42 @@ export class Classifier {
   /**
    * Whether a `never` pattern matches `path` itself (`name` is its last segment), leaving its folders aside:
    * a walker that already knows the folders above are not `never` (it asked on the way down) checks each
-   * entry with this alone, which is far cheaper than classify() inside folders the policy ignores wholesale.
+   * entry with this alone, which is far cheaper than classify() inside folders the policy ignores wholesale
+   * (and keeps no memo per folder). The batch reads `never` through the same two tests.
    */
   isNeverName(path: string, name: string, isFolder: boolean): boolean {
-    const never = (this.neverTests ??= this.neverTestsOf());
+    if (this.neverByName(prepareSegment(name, this.ignoreCase), isFolder)) return true;
+    return this.neverTestsOf().anchored.length > 0 && this.neverByPath(this.prepare(path.split('/')), isFolder);
+  }
+
+  /** Whether a `never` pattern that reads the name alone matches the prepared `name`. */
+  neverByName(name: string, isFolder: boolean): boolean {
+    const never = this.neverTestsOf();
     const byName = isFolder ? never.folderName : never.fileName;
-    if (byName !== null && byName.test(prepareSegment(name, this.ignoreCase))) return true;
-    for (let i = 0; i < never.anchored.length; i++) {
-      const { pattern, matchers } = never.anchored[i] as CompiledPattern;
-      if ((isFolder || !pattern.dirOnly) && matchSegments(matchers, this.prepare(path.split('/')))) return true;
+    return byName !== null && byName.test(name);
+  }
+
+  /** Whether an anchored `never` pattern (one that reads the whole path) matches the prepared `path`. */
+  neverByPath(path: readonly string[], isFolder: boolean): boolean {
+    const { anchored } = this.neverTestsOf();
+    for (let i = 0; i < anchored.length; i++) {
+      const { pattern, matchers } = anchored[i] as CompiledPattern;
+      if ((isFolder || !pattern.dirOnly) && matchSegments(matchers, path)) return true;
     }
     return false;
   }
 
   private neverTestsOf(): NeverTests {
+    if (this.neverTests !== undefined) return this.neverTests;
     const byName = this.never.filter((p) => !p.pattern.anchored);
     // The matchers are all compileSegment()'s (anchored at both ends, flag 's'): their union is one alternation.
     const union = (patterns: CompiledPattern[]) =>
       patterns.length === 0 ? null : new RegExp(patterns.map((p) => `(?:${(p.matchers[0] as RegExp).source})`).join('|'), 's');
-    return {
+    return (this.neverTests = {
       fileName: union(byName.filter((p) => !p.pattern.dirOnly)),
       folderName: union(byName),
       anchored: this.never.filter((p) => p.pattern.anchored),
-    };
+    });
   }
 
   /** A view for judging many paths of one tree, each folder worked out once (see ClassifierBatch). */
@@ -327,12 +340,12 @@ export class ClassifierBatch {
   private readonly top: FolderScope;
   /** The folder of the previous question. */
   private last: FolderScope;
-  /** The file patterns that read more than a name: tested per path, never memoized by name. */
-  private readonly anchoredNever: CompiledPattern[];
+  /** The top-level `ignore` file patterns that read more than a name: tested per path, never memoized by name. */
   private readonly anchoredIgnore: CompiledPattern[];
-  /** The file patterns that read the name alone. */
-  private readonly nameNever: CompiledPattern[];
+  /** The top-level `ignore` file patterns that read the name alone. */
   private readonly nameIgnore: CompiledPattern[];
+  /** Some `never` or top-level `ignore` file pattern reads the whole path: files are also tested by path. */
+  private readonly anchoredFiles: boolean;
   /** Some `never` or top-level `ignore` pattern reads a folder's whole path: folders are not judged by name. */
   private readonly anchoredFolders: boolean;
   /** The most segments a root's path has: deeper folders lie in their parent's root, if any. */
@@ -340,10 +353,9 @@ export class ClassifierBatch {
 
   constructor(readonly classifier: Classifier) {
     const file = (anchored: boolean) => (p: CompiledPattern) => p.pattern.anchored === anchored && !p.pattern.dirOnly;
-    this.anchoredNever = classifier.never.filter(file(true));
     this.anchoredIgnore = classifier.ignore.filter(file(true));
-    this.nameNever = classifier.never.filter(file(false));
     this.nameIgnore = classifier.ignore.filter(file(false));
+    this.anchoredFiles = this.anchoredIgnore.length > 0 || classifier.never.some(file(true));
     this.anchoredFolders = [...classifier.never, ...classifier.ignore].some((p) => p.pattern.anchored);
     this.rootDepth = Math.max(0, ...classifier.roots.map((r) => r.prefix.length));
     const state = this.state(NO_ROOT);
@@ -365,9 +377,9 @@ export class ClassifierBatch {
       rule.names.set(name, verdict);
     }
     if (verdict === 'never') return verdict;
-    if (this.anchoredNever.length > 0 || this.anchoredIgnore.length > 0) {
+    if (this.anchoredFiles) {
       const full = [...scope.prepared, prepareSegment(name, this.classifier.ignoreCase)];
-      if (this.anchoredNever.some((p) => matchSegments(p.matchers, full))) return 'never';
+      if (this.classifier.neverByPath(full, false)) return 'never';
       if (verdict !== 'ignore' && this.anchoredIgnore.some((p) => matchSegments(p.matchers, full))) return 'ignore';
     }
     // A file named as a root, in the root's parent folder: the root's own path, which the root "tracks" as it
@@ -438,7 +450,7 @@ export class ClassifierBatch {
     const segment = prepareSegment(name, classifier.ignoreCase);
     const prepared = parent.prepared.concat(segment);
     const from = parent.state;
-    const never = !from.never && endsHere(classifier.never, prepared);
+    const never = !from.never && (classifier.neverByName(segment, true) || classifier.neverByPath(prepared, true));
     const ignored = !from.ignored && endsHere(classifier.ignore, prepared);
     // What the name matched, as one key: the next state follows from the parent's and this key alone.
     let key: number | string = (never ? 1 : 0) | (ignored ? 2 : 0);
@@ -531,7 +543,7 @@ export class ClassifierBatch {
   /** A file's verdict by its prepared name, leaving out the anchored `never` and top-level `ignore` patterns. */
   private judge(rule: FileRule, state: FolderState, name: string): Verdict {
     const matches = (p: CompiledPattern) => (p.matchers[0] as RegExp).test(name);
-    if (this.nameNever.some(matches)) return 'never';
+    if (this.classifier.neverByName(name, false)) return 'never';
     if (rule.kind === 'ignore' || this.nameIgnore.some(matches)) return 'ignore';
     if (rule.kind === 'outside') return 'outside';
     const compiled = state.root as CompiledRoot;

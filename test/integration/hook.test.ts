@@ -194,6 +194,11 @@ describe('the hook in a Python repository (no package.json)', () => {
       const lowered = commit(repo, 'staged lower');
       expect(lowered.code).toBe(1);
       expect(lowered.out).toMatch(/> limits\.file 4 KB/);
+      // The policy's deletion staged: the commit has none, so the work tree's (4 KB) judges, not HEAD's 64 KB.
+      repo.git('rm', '-q', '--cached', '--', 'artifacts.policy.yaml');
+      const removed = commit(repo, 'policy removed');
+      expect(removed.code).toBe(1);
+      expect(removed.out).toMatch(/> limits\.file 4 KB/);
     }));
 
   it('check warns in a worktree added after init, where husky\'s dispatcher is missing, until init is run there', () =>
